@@ -1,0 +1,87 @@
+"""The blog channel: one static HTML page per post, ``blog/<slug>/index.html``.
+
+The page is complete on its own (canonical URL, Open Graph, ``BlogPosting`` JSON-LD) and links
+only to files beside it under ``blog/assets/``, so the folder can be uploaded anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.views import cta_view, post_view
+
+ASSETS = "../assets/"
+
+
+def resolve_image(path: str, env: RenderEnvironment) -> str | None:
+    return ASSETS + path if path in env.project.assets else None
+
+
+def json_ld(env: RenderEnvironment, job: Job) -> Markup:
+    """schema.org BlogPosting, escaped so no text can close the script element."""
+    site = env.project.site
+    post = job.post
+    author = env.project.blocks[post.author]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.description,
+        "datePublished": post.date.isoformat(),
+        "dateModified": post.date.isoformat(),
+        "inLanguage": site.language,
+        "url": site.post_url(post.slug),
+        "mainEntityOfPage": site.post_url(post.slug),
+        "keywords": list(post.tags),
+        "author": {
+            "@type": "Person",
+            "name": author.field("name"),
+            "jobTitle": author.field("role"),
+        },
+        "publisher": {"@type": "Organization", "name": site.name, "url": site.base_url},
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
+    project = env.project
+    blocks = HtmlBlockRenderer(env, "blog", lambda path: resolve_image(path, env))
+    body, toc = blocks.document(job.post.body, job.post)
+    cta = cta_view(project, job)
+    blocks.note(cta.id)
+    cta_text = blocks.markdown(cta.text, project.blocks[cta.id]) if cta.text else Markup("")
+    author_html = blocks.block(job.post.author)
+    boilerplate = blocks.block(project.site.boilerplate) if project.site.boilerplate else None
+    template = env.jinja.get_template("blog/post.html")
+    html = template.render(
+        site=project.site,
+        post=post_view(project, job),
+        body=body,
+        toc=toc,
+        cta=cta,
+        cta_text=cta_text,
+        author_bio=author_html,
+        boilerplate=boilerplate,
+        json_ld=json_ld(env, job),
+        assets=ASSETS,
+        logo=ASSETS + project.site.logo if project.site.logo else None,
+    )
+    return Rendered(html.encode("utf-8"), tuple(blocks.used))
+
+
+CHANNEL = Channel(
+    name="blog",
+    label="Blog post",
+    path="blog/{slug}/index.html",
+    media_type="text/html",
+    utm_source="blog",
+    utm_medium="cta",
+    per_campaign=False,
+    templates=("blog/*", "blocks/*.html"),
+    render=render_blog,
+)

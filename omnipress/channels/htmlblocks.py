@@ -1,0 +1,69 @@
+"""Expanding blocks into HTML, for the channels that are HTML (the blog and the one-pager).
+
+Each block type has one template, ``templates/blocks/<type>.html``; the blog and the PDF style
+it with their own CSS, so a block reads the same words in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from omnipress.channels.base import RenderEnvironment
+from omnipress.markup import markdown_to_html
+from omnipress.model import Block, Post
+from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
+
+
+@dataclass
+class HtmlBlockRenderer:
+    """Renders blocks for one output, remembering which blocks it used."""
+
+    env: RenderEnvironment
+    channel: str
+    resolve_image: Callable[[str], str | None]
+    used: list[str] = field(default_factory=list)
+    expansions: int = 0
+
+    def note(self, block_id: str) -> None:
+        if block_id not in self.used:
+            self.used.append(block_id)
+
+    def block(self, block_id: str, depth: int = 0) -> Markup:
+        """One block as HTML, with the blocks it includes expanded in place."""
+        project = self.env.project
+        block = project.blocks[block_id]
+        self.expansions += 1
+        if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
+            self.env.problems.error(
+                f"too many block includes while rendering {block_id!r} "
+                f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
+                block.path,
+                hint="a block is probably included far more often than intended",
+            )
+            return Markup("")
+        self.note(block_id)
+        body = self.markdown(block.body_for(self.channel), block, depth)
+        template = self.env.jinja.get_template(f"blocks/{block.type}.html")
+        return Markup(
+            template.render(block=block, fields=block.fields, body=body, channel=self.channel)
+        )
+
+    def markdown(self, text: str, source: Block | Post, depth: int = 0) -> Markup:
+        return self.document(text, source, depth)[0]
+
+    def document(self, text: str, source: Block | Post, depth: int = 0) -> tuple[Markup, Markup]:
+        """A whole Markdown text as HTML, and the table of contents of its headings."""
+        converted = markdown_to_html(
+            text,
+            self.env.converter,
+            lambda ref: self.reference(ref, depth),
+            self.resolve_image,
+            self.env.cleaning_for(source.path),
+        )
+        return Markup(converted.html), Markup(converted.toc)
+
+    def reference(self, ref: Reference, depth: int) -> str:
+        return str(self.block(ref.block_id, depth + 1))

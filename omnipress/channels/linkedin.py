@@ -1,0 +1,109 @@
+"""The LinkedIn channel: ``linkedin/<slug>.txt``, plain UTF-8 text ready to paste.
+
+Layout: the hook (what shows above '…see more'), short paragraphs from ``linkedin.body`` with
+blocks in their LinkedIn form, the CTA with the one link (the blog post, UTM-tagged), then
+the hashtags. The channel rules in :mod:`omnipress.rules` are applied before anything is
+written, so an over-long post fails the build instead of being truncated by LinkedIn.
+"""
+
+from __future__ import annotations
+
+import re
+
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.links import with_utm
+from omnipress.model import Block
+from omnipress.plaintext import markdown_to_text
+from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
+from omnipress.rules import check_linkedin
+from omnipress.views import cta_view, post_view
+
+
+class TextBlockRenderer:
+    """Blocks as plain text, through ``templates/linkedin/blocks/<type>.txt``."""
+
+    def __init__(self, env: RenderEnvironment):
+        self.env = env
+        self.used: list[str] = []
+        self.expansions = 0
+
+    def text(self, markdown_text: str, source_path: object, depth: int = 0) -> str:
+        parts = []
+        for segment in split_segments(markdown_text):
+            if isinstance(segment, Reference):
+                parts.append(self.block(self.env.project.blocks[segment.block_id], depth + 1))
+            else:
+                cleaning = self.env.cleaning_for(source_path)  # type: ignore[arg-type]
+                parts.append(markdown_to_text(segment.markdown, self.env.converter, cleaning))
+        return "\n\n".join(p for p in parts if p.strip())
+
+    def block(self, block: Block, depth: int = 0) -> str:
+        self.expansions += 1
+        if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
+            self.env.problems.error(
+                f"too many block includes while rendering {block.id!r}",
+                block.path,
+                hint="a block is probably included far more often than intended",
+            )
+            return ""
+        if block.id not in self.used:
+            self.used.append(block.id)
+        body = self.text(block.body_for("linkedin"), block.path, depth)
+        template = self.env.jinja.get_template(f"linkedin/blocks/{block.type}.txt")
+        return template.render(block=block, fields=block.fields, body=body).strip()
+
+
+def tidy(text: str) -> str:
+    """At most one blank line between paragraphs, no trailing spaces, one final newline."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
+    project = env.project
+    post = job.post
+    blocks = TextBlockRenderer(env)
+    body = blocks.text(post.linkedin.body or post.summary, post.path)
+    cta = cta_view(project, job)
+    blocks.used.append(cta.id)
+    cta_text = blocks.text(cta.text, project.blocks[cta.id].path) if cta.text else ""
+    campaign = job.campaign.utm_campaign if job.campaign else project.site.utm_campaign
+    link = with_utm(
+        project.site.post_url(post.slug),
+        job.channel.utm_source,
+        job.channel.utm_medium,
+        campaign,
+        job.campaign.utm if job.campaign else {},
+    )
+    view = post_view(project, job)
+    text = env.jinja.get_template("linkedin/post.txt").render(
+        post=view,
+        hook=post.linkedin.hook,
+        body=body,
+        cta=cta,
+        cta_text=cta_text,
+        link=link,
+        hashtags=" ".join("#" + tag.lstrip("#") for tag in view.hashtags),
+    )
+    text = tidy(text)
+    for finding in check_linkedin(text):
+        env.problems.error(
+            f"LinkedIn post {post.slug!r}: {finding.message} [{finding.rule}]",
+            post.path,
+            post.linkedin.body_line,
+            hint=finding.hint,
+        )
+    return Rendered(text.encode("utf-8"), tuple(blocks.used))
+
+
+CHANNEL = Channel(
+    name="linkedin",
+    label="LinkedIn text",
+    path="linkedin/{slug}.txt",
+    media_type="text/plain; charset=utf-8",
+    utm_source="linkedin",
+    utm_medium="social",
+    per_campaign=True,
+    templates=("linkedin/*",),
+    render=render_linkedin,
+)

@@ -1,0 +1,147 @@
+"""The PDF channel: ``pdf/<slug>.pdf``, a designed one-pager rendered by WeasyPrint.
+
+WeasyPrint is the slow part of a build (its import alone costs most of a second), so it is
+imported only here, only when a PDF is actually rendered, and one :class:`PdfEngine` per
+process keeps the parsed stylesheet and the font configuration warm across posts.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.views import cta_view, post_view
+
+STYLESHEET = "pdf/onepager.css"
+TEMPLATE = "pdf/onepager.html"
+PX_TO_MM = 25.4 / 96
+PDF_VARIANT = "pdf/ua-1"  # tagged, with language and title: readable by screen readers
+
+
+def harfbuzz_subset_available() -> bool:
+    """WeasyPrint falls back to fontTools without it: ~4× slower and not reproducible."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from weasyprint.text.ffi import harfbuzz_subset
+    return harfbuzz_subset is not None
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    overflow_mm: float
+    refused: tuple[str, ...]
+
+
+class PdfEngine:
+    """One warm WeasyPrint: a font configuration, the parsed one-pager stylesheet, a fetcher."""
+
+    def __init__(self, content_root: Path, templates: Path):
+        # fontTools (the fallback subsetter) stamps the clock into fonts unless this is set.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+        from omnipress.fetcher import ProjectFetcher
+
+        self.weasyprint = weasyprint
+        self.content_root = content_root
+        self.fetcher = ProjectFetcher([content_root, templates])
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(
+            filename=str(templates / STYLESHEET),
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+        )
+
+    def render(self, html: str) -> PdfResult:
+        self.fetcher.refused.clear()
+        document = self.weasyprint.HTML(
+            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+        ).render(
+            font_config=self.font_config,
+            stylesheets=[self.stylesheet],
+            pdf_variant=PDF_VARIANT,
+        )
+        pages = len(document.pages)
+        overflow = self.overflow_mm(html) if pages > 1 else 0.0
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused))
+
+    def overflow_mm(self, html: str) -> float:
+        """How far the content runs past the first page, measured on one endless page."""
+        endless = self.weasyprint.CSS(
+            string="@page { size: 210mm 5000mm; }", font_config=self.font_config
+        )
+        document = self.weasyprint.HTML(
+            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+        ).render(font_config=self.font_config, stylesheets=[self.stylesheet, endless])
+        page = document.pages[0]
+        root = page._page_box.children[0]
+        used = root.position_y + root.margin_height() - page._page_box.content_box_y()
+        normal = self.weasyprint.HTML(
+            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+        ).render(font_config=self.font_config, stylesheets=[self.stylesheet])
+        available = normal.pages[0]._page_box.height
+        return max(0.0, (used - available) * PX_TO_MM)
+
+
+def render_onepager_html(job: Job, env: RenderEnvironment) -> tuple[str, tuple[str, ...]]:
+    """The one-pager as HTML, before WeasyPrint: also what tests and `check` can read."""
+    project = env.project
+    blocks = HtmlBlockRenderer(env, "pdf", lambda path: path if path in project.assets else None)
+    shown = [blocks.block(block_id) for block_id in job.post.pdf_blocks]
+    cta = cta_view(project, job)
+    blocks.note(cta.id)
+    cta_text = blocks.markdown(cta.text, project.blocks[cta.id]) if cta.text else ""
+    boilerplate = blocks.block(project.site.boilerplate) if project.site.boilerplate else None
+    html = env.jinja.get_template(TEMPLATE).render(
+        site=project.site,
+        post=post_view(project, job),
+        blocks=shown,
+        cta=cta,
+        cta_text=cta_text,
+        boilerplate=boilerplate,
+        logo=project.site.logo,
+    )
+    return html, tuple(blocks.used)
+
+
+def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
+    html, used = render_onepager_html(job, env)
+    result = env.pdf.render(html)
+    post = job.post
+    if result.pages != 1:
+        env.problems.error(
+            f"the one-pager of {post.slug!r} runs onto {result.pages} pages "
+            f"(about {result.overflow_mm:.0f} mm too long)",
+            post.path,
+            hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
+        )
+    for url in result.refused:
+        env.problems.warning(
+            f"the one-pager of {post.slug!r} refers to {url}, which was not loaded",
+            post.path,
+            hint="use images from content/images/; the build never downloads anything",
+        )
+    return Rendered(result.data, used)
+
+
+CHANNEL = Channel(
+    name="pdf",
+    label="PDF one-pager",
+    path="pdf/{slug}.pdf",
+    media_type="application/pdf",
+    utm_source="onepager",
+    utm_medium="pdf",
+    per_campaign=True,
+    templates=("pdf/*", "blocks/*.html"),
+    render=render_pdf,
+)

@@ -1,0 +1,153 @@
+"""The command line: ``python build.py [build|check|where-used|serve|new] …``.
+
+Exit codes (DESIGN.md): 0 success, 1 content or check failure with a clear report, 2 usage
+error. A user's mistake never prints a traceback; ``--debug`` shows one for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Publish every post in content/ to three channels at once: a blog page (HTML),
+a one-page PDF for sales, and a LinkedIn post (plain text), all from the same
+blocks, so a figure or a call to action reads the same everywhere.
+
+Run with no command to build everything into output/."""
+
+EPILOG = """\
+examples:
+  python build.py                          build everything into output/
+  python build.py build --only cro-or-cdmo build one post (or one campaign)
+"""
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DIR",
+        help="where the posts, blocks and campaigns are (default: content)",
+    )
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=Path("templates"),
+        metavar="DIR",
+        help="where the page designs are (default: templates)",
+    )
+    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                        help="where the finished files go (default: output)")  # fmt: skip
+    parser.add_argument("--debug", action="store_true",
+                        help="show Python tracebacks (for developers)")  # fmt: skip
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser(
+        "build",
+        help="build the blog pages, PDFs and LinkedIn texts (the default)",
+        description="Build every post into every channel. Nothing in output/ changes unless "
+        "the whole build succeeds.",
+    )
+    add_paths(build)
+    build.add_argument(
+        "--only",
+        metavar="NAME",
+        help="build only this post (its slug) or this campaign (its file name)",
+    )
+    build.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="render in N processes (default: 1)")  # fmt: skip
+    return parser
+
+
+def print_problems(console: Console, problems: Sequence[Problem], root: Path | None) -> None:
+    for problem in problems:
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        where = problem.location(root)
+        head = f"[bold]{where}[/bold]: " if where else ""
+        console.print(
+            f"{head}[{style}]{problem.severity.value}[/{style}]: {problem.message}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
+        if problem.hint:
+            console.print(f"    hint: {problem.hint}", highlight=False, soft_wrap=True)
+
+
+def run_build(args: argparse.Namespace, console: Console) -> int:
+    from omnipress.builder import BuildOptions, build
+
+    options = BuildOptions(
+        content=args.content,
+        templates=args.templates,
+        output=args.output,
+        only=args.only,
+        jobs=args.jobs,
+    )
+    report = build(options)
+    print_problems(console, report.warnings.warnings, Path.cwd())
+    console.print(
+        f"Built {len(report.built)}, reused {len(report.reused)} outputs in "
+        f"{report.seconds:.1f} s → {args.output}/",
+        highlight=False,
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
+    "build": run_build,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in {"-h", "--help"}):
+        argv = ["build", *argv]
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    if args.command is None:
+        args = parser.parse_args(["build"])
+    console = Console(stderr=True)
+    try:
+        return COMMANDS[args.command](args, console)
+    except ContentError as exc:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        problems = Problems(list(exc.problems))
+        print_problems(console, problems.items, Path.cwd())
+        console.print(
+            f"[red]Build failed:[/red] {len(problems.errors)} error(s), "
+            f"{len(problems.warnings)} warning(s). output/ was left as it was.",
+            highlight=False,
+        )
+        return EXIT_FAILURE
+    except UsageError as exc:
+        console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        if exc.hint:
+            console.print(f"    hint: {exc.hint}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        console.print("Interrupted; output/ was left as it was.")
+        return 130

@@ -1,0 +1,87 @@
+"""``output/manifest.json``: what every output file is, and exactly what it was built from.
+
+`check` uses it to prove outputs are fresh and untouched; `where-used` uses it to answer
+"what changes if I edit this block?"; incremental builds use its keys to skip work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST_NAME = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    path: str  # relative to output/
+    sha256: str
+    channel: str
+    post: str
+    campaign: str | None  # the campaign this variant is for; None for the base output
+    campaigns: tuple[str, ...]  # every campaign the post belongs to
+    blocks: dict[str, str]  # block id -> content hash of the block when built
+    post_digest: str
+    templates_digest: str
+    key: str  # hash of everything the output depends on
+
+
+@dataclass
+class Manifest:
+    generator: str
+    site_digest: str
+    outputs: list[OutputRecord] = field(default_factory=list)
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {digest, path, type}
+    posts: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> {digest, path}
+    campaigns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # other files (assets): path -> sha256
+
+    def to_json(self) -> str:
+        data = {
+            "format": FORMAT_VERSION,
+            "generator": self.generator,
+            "site_digest": self.site_digest,
+            "outputs": [asdict(r) for r in sorted(self.outputs, key=lambda r: r.path)],
+            "blocks": dict(sorted(self.blocks.items())),
+            "posts": dict(sorted(self.posts.items())),
+            "campaigns": dict(sorted(self.campaigns.items())),
+            "files": dict(sorted(self.files.items())),
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        if data.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported manifest format {data.get('format')!r}")
+        outputs = [
+            OutputRecord(**{**r, "campaigns": tuple(r["campaigns"])}) for r in data["outputs"]
+        ]
+        return cls(
+            generator=data["generator"],
+            site_digest=data["site_digest"],
+            outputs=outputs,
+            blocks=data["blocks"],
+            posts=data["posts"],
+            campaigns=data["campaigns"],
+            files=data.get("files", {}),
+        )
+
+    def by_path(self) -> dict[str, OutputRecord]:
+        return {r.path: r for r in self.outputs}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(output: Path) -> Manifest | None:
+    """The manifest of a previous build, or None when there is none or it is unreadable."""
+    try:
+        return Manifest.from_json((output / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,196 @@
+"""Markdown to safe HTML, shared by every HTML channel (the blog and the PDF one-pager).
+
+Content is pasted from web pages and CMS exports, so raw HTML in it is cleaned by a real
+sanitiser (nh3) and the build says what it removed. Block markers are swapped for opaque
+placeholders before Markdown runs and for the rendered block after sanitising, so a block's
+trusted template markup is never mangled by Markdown nor stripped by the sanitiser.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from posixpath import normpath
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+
+from omnipress.resolve import Reference, split_segments
+
+MARKDOWN_EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "toc",
+    "attr_list",
+    "smarty",
+    "fenced_code",
+    "sane_lists",
+    "abbr",
+    "def_list",
+]
+MARKDOWN_CONFIG = {"footnotes": {"BACKLINK_TITLE": "Back to the text"}}
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+PLACEHOLDER = "OMNIPRESSBLOCK{nonce}N{index}X"
+PLACEHOLDER_PARAGRAPH = r"<p>OMNIPRESSBLOCK{nonce}N(\d+)X</p>"
+IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+H1 = re.compile(r"<(/?)h1(\b[^>]*)>")
+
+
+@dataclass
+class Cleaning:
+    """What the sanitiser took out of one piece of content, in words a marketer understands."""
+
+    removed: list[str] = field(default_factory=list)
+    refused_paths: list[str] = field(default_factory=list)
+
+
+ImageResolver = Callable[[str], str | None]
+"""Maps a content image path (``images/chart.png``) to the URL a channel should use, or None
+when no such image exists in the project."""
+
+
+def is_remote(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc or url.startswith("//"))
+
+
+def escapes_project(path: str) -> bool:
+    """True for a path that would leave the content directory (``../..``, absolute paths)."""
+    if path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return True
+    return normpath(path.replace("\\", "/")).startswith("..")
+
+
+class _TagCensus(HTMLParser):
+    """Counts tags and (tag, attribute) pairs, to tell what sanitising removed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: dict[str, int] = {}
+        self.attributes: dict[tuple[str, str], int] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for name, _ in attrs:
+            key = (tag, name)
+            self.attributes[key] = self.attributes.get(key, 0) + 1
+
+
+def _census(html: str) -> _TagCensus:
+    census = _TagCensus()
+    census.feed(html)
+    census.close()
+    return census
+
+
+def describe_removals(before: str, after: str) -> list[str]:
+    """Name the elements and attributes the sanitiser dropped (``<script>``, ``onclick``…)."""
+    old, new = _census(before), _census(after)
+    removed = [f"<{tag}>" for tag in sorted(old.tags) if old.tags[tag] > new.tags.get(tag, 0)]
+    removed += [
+        f"{name}= on <{tag}>"
+        for (tag, name) in sorted(old.attributes)
+        if old.attributes[(tag, name)] > new.attributes.get((tag, name), 0)
+        and f"<{tag}>" not in removed
+        and name != "rel"
+    ]
+    return removed
+
+
+def sanitize_html(html: str, resolve_image: ImageResolver, cleaning: Cleaning) -> str:
+    """Clean HTML produced from content; record what was removed into ``cleaning``."""
+
+    def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            if is_remote(value):
+                cleaning.removed.append(f"remote image {value}")
+                return None
+            if escapes_project(value):
+                cleaning.refused_paths.append(value)
+                return None
+            resolved = resolve_image(normpath(value))
+            if resolved is None:
+                cleaning.removed.append(f"image {value} (not found in content/images/)")
+            return resolved
+        if attribute == "style":
+            return (
+                value if re.fullmatch(r"\s*text-align:\s*(left|right|center);?\s*", value) else None
+            )
+        return value
+
+    cleaner = nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=filter_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+    )
+    demoted = H1.sub(r"<\1h2\2>", html)
+    if demoted != html:
+        cleaning.removed.append("<h1> in the text (turned into <h2>: the title is the only <h1>)")
+    cleaned = IMG_WITHOUT_SRC.sub("", cleaner.clean(demoted))
+    cleaning.removed.extend(describe_removals(demoted, cleaned))
+    return cleaned
+
+
+def new_markdown() -> markdown.Markdown:
+    """A Markdown converter with the extensions every channel agrees on; reuse it with reset()."""
+    return markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG, output_format="html"
+    )
+
+
+@dataclass(frozen=True)
+class Converted:
+    html: str
+    toc: str  # the table of contents of the headings, as an HTML list
+
+
+def markdown_to_html(
+    text: str,
+    converter: markdown.Markdown,
+    render_block: Callable[[Reference], str],
+    resolve_image: ImageResolver,
+    cleaning: Cleaning,
+) -> Converted:
+    """Markdown with block markers → sanitised HTML with each block's rendered markup in place."""
+    nonce = secrets.token_hex(6)
+    pieces: list[str] = []
+    references: list[Reference] = []
+    for segment in split_segments(text):
+        if isinstance(segment, Reference):
+            placeholder = PLACEHOLDER.format(nonce=nonce, index=len(references))
+            pieces.append(f"\n\n{placeholder}\n\n")
+            references.append(segment)
+        else:
+            pieces.append(segment.markdown)
+    converter.reset()
+    html = sanitize_html(converter.convert("".join(pieces)), resolve_image, cleaning)
+    toc = sanitize_html(getattr(converter, "toc", ""), resolve_image, Cleaning())
+    pattern = re.compile(PLACEHOLDER_PARAGRAPH.format(nonce=nonce))
+    html = pattern.sub(lambda m: render_block(references[int(m.group(1))]), html)
+    return Converted(html, toc)

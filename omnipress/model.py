@@ -1,0 +1,136 @@
+"""The content model: what a site, a block, a post and a campaign are once loaded.
+
+Everything is a frozen dataclass so a typo in a field name is an AttributeError in tests, not a
+silent ``None`` in a template, and so loaded content can be hashed and shared between worker
+processes without surprises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+CHANNEL_NAMES = ("blog", "pdf", "linkedin")
+
+
+@dataclass(frozen=True)
+class Brand:
+    colors: dict[str, str]
+    fonts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    base_url: str
+    blog_path: str
+    language: str
+    default_cta: str
+    boilerplate: str | None
+    default_hashtags: tuple[str, ...]
+    utm_campaign: str
+    legal: str
+    tagline: str
+    logo: str | None
+    brand: Brand
+    page_size: str
+    path: Path
+    digest: str
+
+    def post_url(self, slug: str) -> str:
+        """The canonical address of a post on the blog; the one link every channel points to."""
+        section = self.blog_path.strip("/")
+        prefix = f"/{section}/" if section else "/"
+        return f"{self.base_url.rstrip('/')}{prefix}{slug}/"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A reusable piece of content: a CTA, a statistic, a definition…
+
+    ``fields`` holds the structured fields of its type (validated against the type's schema);
+    ``variants`` maps a channel name to a body that replaces ``body`` in that channel.
+    """
+
+    id: str
+    type: str
+    fields: dict[str, Any]
+    body: str
+    variants: dict[str, str]
+    path: Path
+    body_line: int
+    digest: str
+
+    def body_for(self, channel: str) -> str:
+        return self.variants.get(channel, self.body)
+
+    def field(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+
+@dataclass(frozen=True)
+class LinkedInSettings:
+    hook: str
+    body: str
+    hashtags: tuple[str, ...]
+    body_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    title: str
+    date: date
+    author: str
+    summary: str
+    tags: tuple[str, ...]
+    cta: str | None
+    description: str
+    linkedin: LinkedInSettings
+    pdf_blocks: tuple[str, ...]
+    body: str
+    path: Path
+    body_line: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    title: str
+    description: str
+    posts: tuple[str, ...]
+    utm: dict[str, str]
+    cta: str | None
+    hashtags: tuple[str, ...] | None
+    path: Path
+    digest: str
+
+    @property
+    def utm_campaign(self) -> str:
+        return self.utm.get("campaign", self.name)
+
+
+@dataclass(frozen=True)
+class Project:
+    """All content of one ``content/`` directory, validated and cross-checked."""
+
+    root: Path
+    site: Site
+    blocks: dict[str, Block]
+    posts: dict[str, Post]
+    campaigns: dict[str, Campaign]
+    assets: dict[str, Path] = field(default_factory=dict)
+
+    def campaigns_of(self, slug: str) -> list[Campaign]:
+        return [c for c in self.campaigns.values() if slug in c.posts]
+
+
+def digest_of(*parts: Any) -> str:
+    """A short stable content hash, used in the manifest and for freshness checks."""
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,203 @@
+"""Block includes: finding ``[[block:ID]]`` markers, checking every reference, and listing
+which blocks an output uses.
+
+The marker is deliberately not Jinja: content is data, so ``{{ … }}`` in a post must print as
+written, while ``[[block:ID]]`` on a line of its own is the one thing the pipeline expands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from omnipress.errors import Problems, did_you_mean
+from omnipress.model import Block, Campaign, Post, Project
+
+MARKER = re.compile(r"^[ \t]*\[\[block:[ \t]*([^\]\n]*?)[ \t]*\]\][ \t]*$", re.MULTILINE)
+INLINE_MARKER = re.compile(r"\[\[block:[^\]\n]*\]\]")
+
+MAX_DEPTH = 8
+"""Blocks nest a level or two in practice; deeper chains are almost always a mistake."""
+MAX_EXPANSIONS = 200
+"""Includes expanded for one output. Bounds time and size when a block is included thousands
+of times (by accident or on purpose) instead of building a multi-megabyte page."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One ``[[block:ID]]`` marker: the id and the file line it stands on."""
+
+    block_id: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Markdown between markers."""
+
+    markdown: str
+
+
+Segment = Text | Reference
+
+
+def split_segments(text: str, first_line: int | None = None) -> list[Segment]:
+    """Cut Markdown at its block markers, keeping the text between them."""
+    segments: list[Segment] = []
+    position = 0
+    for match in MARKER.finditer(text):
+        if match.start() > position:
+            segments.append(Text(text[position : match.start()]))
+        line = None if first_line is None else first_line + text.count("\n", 0, match.start())
+        segments.append(Reference(match.group(1), line))
+        position = match.end()
+    if position < len(text):
+        segments.append(Text(text[position:]))
+    return segments
+
+
+def references_in(text: str, first_line: int | None = None) -> list[Reference]:
+    return [s for s in split_segments(text, first_line) if isinstance(s, Reference)]
+
+
+def block_texts(block: Block) -> Iterator[tuple[str, int | None]]:
+    """Every text of a block that may hold markers: the body and each channel variant."""
+    yield block.body, block.body_line
+    for text in block.variants.values():
+        yield text, None
+
+
+def post_texts(post: Post) -> Iterator[tuple[str, int | None]]:
+    yield post.body, post.body_line
+    yield post.linkedin.body, None
+
+
+def check_references(project: Project, problems: Problems) -> None:
+    """Report every unknown id, wrong block type, misplaced marker and include cycle."""
+    blocks = project.blocks
+
+    def expect(
+        block_id: str | None, block_type: str | None, path: Path, line: int | None, what: str
+    ) -> None:
+        if block_id is None:
+            return
+        block = blocks.get(block_id)
+        if block is None:
+            problems.error(
+                f"{what} refers to unknown block {block_id!r}",
+                path,
+                line,
+                hint=did_you_mean(block_id, blocks),
+            )
+        elif block_type is not None and block.type != block_type:
+            problems.error(
+                f"{what} must be a {block_type} block, but {block_id!r} is a {block.type}",
+                path,
+                line,
+                hint=did_you_mean_type(block_type, project),
+            )
+
+    def scan(text: str, first_line: int | None, path: Path) -> None:
+        for ref in references_in(text, first_line):
+            expect(ref.block_id, None, path, ref.line, "include")
+        for match in INLINE_MARKER.finditer(MARKER.sub("", text)):
+            problems.error(
+                f"block marker {match.group(0)!r} must stand alone on its own line",
+                path,
+                None,
+                hint="put the marker on a line by itself, with blank lines around it",
+            )
+
+    site = project.site
+    expect(site.default_cta, "cta", site.path, None, "site default_cta")
+    expect(site.boilerplate, "boilerplate", site.path, None, "site boilerplate")
+    for block in blocks.values():
+        for text, line in block_texts(block):
+            scan(text, line, block.path)
+    for post in project.posts.values():
+        for text, line in post_texts(post):
+            scan(text, line, post.path)
+        expect(post.author, "bio", post.path, None, "author")
+        expect(post.cta, "cta", post.path, None, "cta")
+        for block_id in post.pdf_blocks:
+            expect(block_id, None, post.path, None, "pdf.blocks")
+    for campaign in project.campaigns.values():
+        expect(campaign.cta, "cta", campaign.path, None, "overrides.cta")
+        for slug in campaign.posts:
+            if slug not in project.posts:
+                problems.error(
+                    f"campaign lists unknown post {slug!r}",
+                    campaign.path,
+                    None,
+                    hint=did_you_mean(slug, project.posts),
+                )
+    for cycle in find_cycles(project):
+        first = blocks[cycle[0]]
+        problems.error(
+            "block include cycle: " + " → ".join(cycle),
+            first.path,
+            None,
+            hint="remove one of these includes; a block cannot contain itself",
+        )
+
+
+def did_you_mean_type(block_type: str, project: Project) -> str:
+    ids = sorted(b.id for b in project.blocks.values() if b.type == block_type)
+    return f"{block_type} blocks: {', '.join(ids)}" if ids else f"no {block_type} block exists yet"
+
+
+def children_of(block: Block, channel: str | None = None) -> list[str]:
+    """Ids a block includes: in one channel's text, or in any of its texts."""
+    if channel is not None:
+        return [r.block_id for r in references_in(block.body_for(channel))]
+    return [r.block_id for text, _ in block_texts(block) for r in references_in(text)]
+
+
+def find_cycles(project: Project) -> list[list[str]]:
+    """Each include cycle once, as the path that closes it (a → b → a)."""
+    cycles: list[list[str]] = []
+    seen_cycles: set[frozenset[str]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+
+    def visit(block_id: str, path: list[str]) -> None:
+        state[block_id] = 1
+        path.append(block_id)
+        for child in children_of(project.blocks[block_id]):
+            if child not in project.blocks:
+                continue
+            if state.get(child) == 1:
+                cycle = [*path[path.index(child) :], child]
+                key = frozenset(cycle)
+                if key not in seen_cycles:
+                    seen_cycles.add(key)
+                    cycles.append(cycle)
+            elif state.get(child) is None:
+                visit(child, path)
+        path.pop()
+        state[block_id] = 2
+
+    for block_id in sorted(project.blocks):
+        if block_id not in state:
+            visit(block_id, [])
+    return cycles
+
+
+def effective_cta(project: Project, post: Post, campaign: Campaign | None) -> Block:
+    """The CTA an output shows: the campaign's override, else the post's, else the site's."""
+    cta_id = (campaign.cta if campaign else None) or post.cta or project.site.default_cta
+    return project.blocks[cta_id]
+
+
+def closure(project: Project, roots: list[str], channel: str) -> list[str]:
+    """Roots plus everything they include in ``channel``, in first-use order."""
+    ordered: list[str] = []
+    stack = list(reversed(roots))
+    while stack:
+        block_id = stack.pop()
+        if block_id in ordered or block_id not in project.blocks:
+            continue
+        ordered.append(block_id)
+        stack.extend(reversed(children_of(project.blocks[block_id], channel)))
+    return ordered

@@ -1,0 +1,194 @@
+"""Channel rules as data: each rule has a stable name, a test and a fix.
+
+The build applies them to what it has just rendered (and refuses to publish a broken output);
+``check`` applies the same functions to the files read back from disk. One definition, so the
+two can never disagree about what "too long" means.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+LINKEDIN_MAX_CHARS = 3000
+LINKEDIN_FOLD_CHARS = 210
+HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
+BLOG_TITLE_MAX = 60
+META_DESCRIPTION_MAX = 160
+
+URL_PATTERN = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")
+CAMEL_CASE = re.compile(r"^[A-Z0-9][A-Za-z0-9]*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
+MARKDOWN_LEFTOVERS = (
+    (re.compile(r"\*\*|__|(?<!\w)\*(?=\S)[^*\n]+\*(?!\w)|(?<!\w)_(?=\S)[^_\n]+_(?!\w)"),
+     "emphasis markers"),
+    (re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE), "a Markdown heading"),
+    (re.compile(r"\[[^\]\n]+\]\([^)\n]+\)"), "a Markdown link"),
+    (re.compile(r"`"), "a code backtick"),
+    (re.compile(r"^\s{0,3}>\s", re.MULTILINE), "a Markdown quote marker"),
+    (re.compile(r"^\s*[-*+]\s+\S", re.MULTILINE), "a Markdown list marker (use •)"),
+    (re.compile(r"\[\[block:"), "an unexpanded block marker"),
+)  # fmt: skip
+HTML_LEFTOVERS = re.compile(r"</?[a-zA-Z][^>\n]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: its stable name, what is wrong, and how to fix it."""
+
+    rule: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+    expected: str = ""
+    found: str = ""
+
+
+def linkedin_hook(text: str) -> str:
+    """The hook is the first paragraph: what LinkedIn shows above '…see more'."""
+    return text.split("\n\n", 1)[0].strip()
+
+
+def is_math_bold(char: str) -> bool:
+    return 0x1D400 <= ord(char) <= 0x1D7FF
+
+
+def check_linkedin_length(text: str) -> list[Finding]:
+    count = len(text)
+    if count <= LINKEDIN_MAX_CHARS:
+        return []
+    return [
+        Finding(
+            "linkedin.length",
+            f"the post is {count:,} characters; LinkedIn allows {LINKEDIN_MAX_CHARS:,}",
+            f"shorten linkedin.body by {count - LINKEDIN_MAX_CHARS:,} characters",
+            expected=f"≤ {LINKEDIN_MAX_CHARS}",
+            found=str(count),
+        )
+    ]
+
+
+def check_linkedin_hook(text: str) -> list[Finding]:
+    hook = linkedin_hook(text)
+    findings = []
+    if len(hook) > LINKEDIN_FOLD_CHARS:
+        findings.append(
+            Finding(
+                "linkedin.hook",
+                f"the hook is {len(hook)} characters; only {LINKEDIN_FOLD_CHARS} show before "
+                "'…see more'",
+                "shorten linkedin.hook to one sentence",
+                expected=f"≤ {LINKEDIN_FOLD_CHARS}",
+                found=str(len(hook)),
+            )
+        )
+    if not SENTENCE_END.search(hook):
+        findings.append(
+            Finding(
+                "linkedin.hook",
+                f"the hook does not end a sentence: …{hook[-40:]!r}",
+                "end linkedin.hook with '.', '!' or '?'",
+            )
+        )
+    return findings
+
+
+def check_linkedin_markup(text: str) -> list[Finding]:
+    findings = [
+        Finding("linkedin.markup", f"{what} left in the text: {m.group(0)!r}",
+                "LinkedIn shows Markdown literally; write plain text")
+        for pattern, what in MARKDOWN_LEFTOVERS
+        if (m := pattern.search(text))
+    ]  # fmt: skip
+    if m := HTML_LEFTOVERS.search(text):
+        findings.append(
+            Finding("linkedin.markup", f"HTML left in the text: {m.group(0)!r}", "remove it")
+        )
+    bold = [c for c in text if is_math_bold(c)]
+    if bold:
+        findings.append(
+            Finding(
+                "linkedin.unicode-bold",
+                f"{len(bold)} Unicode 'bold' letters (e.g. {bold[0]!r}, "
+                f"{unicodedata.name(bold[0], '?')}); screen readers spell them out",
+                "use ordinary letters",
+            )
+        )
+    return findings
+
+
+def hashtags_in(text: str) -> list[str]:
+    return HASHTAG_PATTERN.findall(text)
+
+
+def check_linkedin_hashtags(text: str) -> list[Finding]:
+    tags = hashtags_in(text)
+    findings = []
+    if not HASHTAGS_MIN <= len(tags) <= HASHTAGS_MAX:
+        findings.append(
+            Finding(
+                "linkedin.hashtags",
+                f"{len(tags)} hashtags; use {HASHTAGS_MIN} to {HASHTAGS_MAX}",
+                "set linkedin.hashtags in the post (or default_hashtags in site.yaml)",
+                expected=f"{HASHTAGS_MIN}–{HASHTAGS_MAX}",
+                found=str(len(tags)),
+            )
+        )
+    bad = [t for t in tags if not CAMEL_CASE.match(t)]
+    if bad:
+        findings.append(
+            Finding(
+                "linkedin.hashtags",
+                "hashtags must be CamelCase letters and digits: " + ", ".join("#" + t for t in bad),
+                "write e.g. #ClinicalTrials, not #clinical_trials",
+            )
+        )
+    return findings
+
+
+def check_linkedin_links(text: str, expected_url: str | None = None) -> list[Finding]:
+    links = URL_PATTERN.findall(text)
+    if len(links) != 1:
+        return [
+            Finding(
+                "linkedin.links",
+                f"{len(links)} links in the post; it must carry exactly one, to the blog post",
+                "remove links from linkedin.body and blocks' LinkedIn variants",
+                expected="1",
+                found=str(len(links)),
+            )
+        ]
+    link = links[0].rstrip(".,;:!?)")
+    if "utm_source=linkedin" not in link:
+        return [Finding("linkedin.links", f"the link is not tagged utm_source=linkedin: {link}")]
+    if expected_url is not None and not link.startswith(expected_url):
+        return [
+            Finding(
+                "linkedin.links",
+                "the link does not go to the blog post",
+                expected=expected_url,
+                found=link,
+            )
+        ]
+    return []
+
+
+LINKEDIN_RULES: tuple[Callable[[str], list[Finding]], ...] = (
+    check_linkedin_length,
+    check_linkedin_hook,
+    check_linkedin_markup,
+    check_linkedin_hashtags,
+    check_linkedin_links,
+)
+
+
+def check_linkedin(text: str) -> list[Finding]:
+    return [finding for rule in LINKEDIN_RULES for finding in rule(text)]
+
+
+def check_hashtag_names(tags: tuple[str, ...]) -> list[Finding]:
+    """Hashtags as written in front matter, before rendering."""
+    return check_linkedin_hashtags(" ".join("#" + t.lstrip("#") for t in tags))

@@ -1,0 +1,211 @@
+"""Schemas as data: which fields each kind of file and each block type takes.
+
+Adding a block type means adding one row to :data:`BLOCK_TYPES` (and its templates); the
+loader and the scaffolder (`new block`) both read these tables, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+HASHTAG_PATTERN = re.compile(r"^[A-Z0-9][A-Za-z0-9]*$")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front-matter field: its name, its kind, whether it is required, and a sentence
+    that explains it (shown in errors and in scaffolded files)."""
+
+    name: str
+    kind: str  # "str", "url", "date", "list[str]", "map", "id", "list[id]"
+    required: bool = False
+    help: str = ""
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class BlockType:
+    name: str
+    fields: tuple[FieldSpec, ...]
+    body_required: bool
+    help: str
+
+
+COMMON_BLOCK_FIELDS = (
+    FieldSpec("id", "id", help="the block's id; defaults to the file name"),
+    FieldSpec("type", "str", required=True, help="the block type"),
+    FieldSpec(
+        "variants",
+        "map",
+        help="per-channel text replacing the body: keys blog, pdf, linkedin",
+        example={"linkedin": "A shorter form for LinkedIn."},
+    ),
+)
+
+BLOCK_TYPES: dict[str, BlockType] = {
+    t.name: t
+    for t in (
+        BlockType(
+            "cta",
+            (
+                FieldSpec("label", "str", True, "the button text", "Submit an RFI"),
+                FieldSpec(
+                    "url",
+                    "url",
+                    True,
+                    "where the button goes (absolute https URL)",
+                    "https://www.example.com/contact",
+                ),
+            ),
+            body_required=False,
+            help="a call to action: a label and a target URL",
+        ),
+        BlockType(
+            "boilerplate",
+            (FieldSpec("title", "str", False, "heading above the text", "About us"),),
+            body_required=True,
+            help="the standard 'about the company' paragraph",
+        ),
+        BlockType(
+            "definition",
+            (FieldSpec("term", "str", True, "the term being defined", "Term"),),
+            body_required=True,
+            help="a term and its definition",
+        ),
+        BlockType(
+            "stat",
+            (
+                FieldSpec("value", "str", True, "the figure exactly as it must read", "42%"),
+                FieldSpec("label", "str", True, "what the figure counts", "of something"),
+                FieldSpec("source", "str", True, "where the figure comes from", "Source"),
+            ),
+            body_required=False,
+            help="a key statistic: one figure, what it means and its source",
+        ),
+        BlockType(
+            "quote",
+            (
+                FieldSpec("attribution", "str", True, "who said it", "Name Surname"),
+                FieldSpec("role", "str", False, "their role", "Job title"),
+            ),
+            body_required=True,
+            help="a quotation; the body is the quote itself",
+        ),
+        BlockType(
+            "bio",
+            (
+                FieldSpec("name", "str", True, "the author's name", "Name Surname"),
+                FieldSpec("role", "str", True, "the author's role", "Job title"),
+            ),
+            body_required=True,
+            help="an author biography",
+        ),
+        BlockType(
+            "takeaways",
+            (
+                FieldSpec("title", "str", False, "heading above the list", "Key takeaways"),
+                FieldSpec(
+                    "items",
+                    "list[str]",
+                    True,
+                    "three or four short points",
+                    ["First point", "Second point", "Third point"],
+                ),
+            ),
+            body_required=False,
+            help="a short list of key points",
+        ),
+    )
+}
+
+SITE_FIELDS = (
+    FieldSpec("name", "str", True, "organisation name"),
+    FieldSpec("tagline", "str"),
+    FieldSpec("base_url", "url", True, "the blog's public address"),
+    FieldSpec("blog_path", "str", help="path of the blog under base_url, e.g. /insights/"),
+    FieldSpec("language", "str", help="BCP 47 language tag, e.g. en-GB"),
+    FieldSpec("default_cta", "id", True, "CTA block used when a post names none"),
+    FieldSpec("boilerplate", "id", help="boilerplate block shown in footers"),
+    FieldSpec("default_hashtags", "list[str]"),
+    FieldSpec("utm_campaign", "str", help="utm_campaign of the base (non-campaign) outputs"),
+    FieldSpec("legal", "str", help="legal line in every footer"),
+    FieldSpec("logo", "str", help="logo image, relative to content/"),
+    FieldSpec("brand", "map", help="colors and fonts"),
+    FieldSpec("pdf", "map", help="one-pager settings: page_size"),
+)
+
+POST_FIELDS = (
+    FieldSpec("title", "str", True, "the headline", "A clear, specific headline"),
+    FieldSpec("slug", "id", help="URL name; defaults to the file name"),
+    FieldSpec("date", "date", True, "publication date, YYYY-MM-DD", None),
+    FieldSpec("updated", "date", help="date of the last substantive update"),
+    FieldSpec("author", "id", True, "id of a bio block", None),
+    FieldSpec(
+        "summary",
+        "str",
+        True,
+        "one or two sentences: meta description and PDF intro",
+        "One or two sentences that say what the reader gets.",
+    ),
+    FieldSpec("description", "str", help="meta description if it should differ from summary"),
+    FieldSpec("tags", "list[str]", example=["Biometrics"]),
+    FieldSpec("cta", "id", help="CTA block id; defaults to the site's default_cta"),
+    FieldSpec("linkedin", "map", True, "hook, body and hashtags of the LinkedIn post"),
+    FieldSpec("pdf", "map", help="blocks: the block ids the one-pager shows"),
+)
+
+LINKEDIN_FIELDS = (
+    FieldSpec("hook", "str", True, "first sentence, ≤ 210 characters, ending a sentence"),
+    FieldSpec("body", "str", help="Markdown; may include blocks"),
+    FieldSpec("hashtags", "list[str]", help="3–5 CamelCase hashtags, without '#'"),
+)
+
+PDF_FIELDS = (FieldSpec("blocks", "list[id]", help="block ids shown on the one-pager"),)
+
+CAMPAIGN_FIELDS = (
+    FieldSpec("title", "str", True, "campaign name as people say it"),
+    FieldSpec("description", "str"),
+    FieldSpec("posts", "list[id]", True, "slugs of the posts in the campaign"),
+    FieldSpec("utm", "map", help="UTM parameters; campaign defaults to the file name"),
+    FieldSpec("overrides", "map", help="cta: a CTA block id; hashtags: a list"),
+)
+
+
+def check_value(spec: FieldSpec, value: Any) -> str | None:
+    """Why ``value`` does not fit ``spec``, or None when it does."""
+    expected = {
+        "str": "text",
+        "url": "an absolute http(s) URL",
+        "date": "a date written YYYY-MM-DD",
+        "list[str]": "a list of text items",
+        "map": "a mapping of keys to values",
+        "id": "an id (lowercase letters, digits and dashes)",
+        "list[id]": "a list of ids",
+    }[spec.kind]
+    ok = {
+        "str": lambda v: isinstance(v, str) and v.strip() != "",
+        "url": lambda v: isinstance(v, str) and re.match(r"^https?://[^\s/]+", v) is not None,
+        "date": lambda v: isinstance(v, date),
+        "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+        "map": lambda v: isinstance(v, dict),
+        "id": lambda v: isinstance(v, str) and ID_PATTERN.match(v) is not None,
+        "list[id]": lambda v: (
+            isinstance(v, list) and all(isinstance(i, str) and ID_PATTERN.match(i) for i in v)
+        ),
+    }[spec.kind](value)
+    if ok:
+        return None
+    return f"field '{spec.name}' must be {expected}, got {_describe(value)}"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        return f"{shown!r}" if value.strip() else "an empty text"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"[:60]

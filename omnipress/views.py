@@ -1,0 +1,103 @@
+"""The facts templates print, decided once in Python for every channel.
+
+Templates hold markup and Python holds decisions: the date format, the tagged CTA link, the
+hashtags and the reading time are computed here, so the blog, the PDF and the LinkedIn post
+cannot drift apart by formatting the same fact two ways.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from omnipress.channels.base import Job
+from omnipress.links import with_utm
+from omnipress.model import Block, Project
+from omnipress.resolve import effective_cta
+
+WORDS_PER_MINUTE = 220
+
+
+@dataclass(frozen=True)
+class CtaView:
+    id: str
+    label: str
+    url: str  # tagged for the channel it appears in
+    text: str  # Markdown body for the channel, may be empty
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PostView:
+    slug: str
+    title: str
+    summary: str
+    description: str
+    date_iso: str
+    date_display: str
+    author: AuthorView
+    tags: tuple[str, ...]
+    keywords: str
+    canonical_url: str
+    reading_minutes: int
+    hashtags: tuple[str, ...]
+    campaign: str | None
+
+
+def display_date(value: object) -> str:
+    """'1 October 2025': unambiguous to British and American readers alike."""
+    from datetime import date
+
+    assert isinstance(value, date)
+    return f"{value.day} {value:%B %Y}"
+
+
+def reading_minutes(markdown_text: str) -> int:
+    words = len(re.findall(r"\w+", markdown_text))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def author_view(block: Block) -> AuthorView:
+    return AuthorView(block.id, block.field("name"), block.field("role"))
+
+
+def cta_view(project: Project, job: Job) -> CtaView:
+    block = effective_cta(project, job.post, job.campaign)
+    campaign = job.campaign.utm_campaign if job.campaign else project.site.utm_campaign
+    extra = job.campaign.utm if job.campaign else {}
+    url = with_utm(
+        block.field("url"), job.channel.utm_source, job.channel.utm_medium, campaign, extra
+    )
+    return CtaView(block.id, block.field("label"), url, block.body_for(job.channel.name))
+
+
+def hashtags_for(project: Project, job: Job) -> tuple[str, ...]:
+    if job.campaign is not None and job.campaign.hashtags:
+        return job.campaign.hashtags
+    return job.post.linkedin.hashtags or project.site.default_hashtags
+
+
+def post_view(project: Project, job: Job) -> PostView:
+    post = job.post
+    return PostView(
+        slug=post.slug,
+        title=post.title,
+        summary=post.summary,
+        description=post.description,
+        date_iso=post.date.isoformat(),
+        date_display=display_date(post.date),
+        author=author_view(project.blocks[post.author]),
+        tags=post.tags,
+        keywords=", ".join(post.tags),
+        canonical_url=project.site.post_url(post.slug),
+        reading_minutes=reading_minutes(post.body),
+        hashtags=hashtags_for(project, job),
+        campaign=job.campaign.name if job.campaign else None,
+    )
