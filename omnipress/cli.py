@@ -10,6 +10,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -53,6 +54,28 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
                         help="show Python tracebacks (for developers)")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its help line, its options and what it runs. Each command module
+    provides ``add_arguments(parser)`` and ``run(args, console) -> exit code``."""
+
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Console], int]
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths(parser)
+    parser.add_argument(
+        "--only",
+        metavar="NAME",
+        help="build only this post (its slug) or this campaign (its file name)",
+    )
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="render in N processes (default: 1)")  # fmt: skip
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -60,21 +83,10 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser(
-        "build",
-        help="build the blog pages, PDFs and LinkedIn texts (the default)",
-        description="Build every post into every channel. Nothing in output/ changes unless "
-        "the whole build succeeds.",
-    )
-    add_paths(build)
-    build.add_argument(
-        "--only",
-        metavar="NAME",
-        help="build only this post (its slug) or this campaign (its file name)",
-    )
-    build.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="render in N processes (default: 1)")  # fmt: skip
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=command.help, description=command.description)
+        command.add_arguments(sub)
     return parser
 
 
@@ -113,8 +125,14 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Console], int]] = {
-    "build": run_build,
+COMMANDS: dict[str, Command] = {
+    "build": Command(
+        help="build the blog pages, PDFs and LinkedIn texts (the default)",
+        description="Build every post into every channel. Nothing in output/ changes unless "
+        "the whole build succeeds.",
+        add_arguments=add_build_arguments,
+        run=run_build,
+    ),
 }
 
 
@@ -131,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["build"])
     console = Console(stderr=True)
     try:
-        return COMMANDS[args.command](args, console)
+        return COMMANDS[args.command].run(args, console)
     except ContentError as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()

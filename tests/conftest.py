@@ -1,0 +1,48 @@
+"""Shared fixtures. The example content is built once per test session (PDF rendering is the
+slow part), into a temporary directory; tests that change things work on copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from omnipress.builder import BuildOptions, BuildReport, build
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """(output directory, build report) of the shipped example content."""
+    output = tmp_path_factory.mktemp("example") / "output"
+    report = build(BuildOptions(content=CONTENT, templates=TEMPLATES, output=output))
+    return output, report
+
+
+@pytest.fixture(scope="session")
+def example_output(example_build: tuple[Path, BuildReport]) -> Path:
+    return example_build[0]
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of content/ and templates/ in tmp_path (returned: tmp_path)."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    return tmp_path
+
+
+def build_copy(root: Path, output: Path | None = None, **options: object) -> BuildReport:
+    """Build a project copy made by ``project_copy``."""
+    return build(
+        BuildOptions(
+            content=root / "content",
+            templates=root / "templates",
+            output=output or root / "output",
+            **options,  # type: ignore[arg-type]
+        )
+    )
