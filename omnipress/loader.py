@@ -151,7 +151,8 @@ def read_source(path: Path, problems: Problems) -> SourceFile | None:
     except ValueError:
         problems.error("front matter is not closed by a line '---'", path, 1)
         return None
-    parsed = parse_yaml(fm_text, path, problems, first_line=2)
+    first_line = text[: text.index(fm_text)].count("\n") + 1
+    parsed = parse_yaml(fm_text, path, problems, first_line=first_line)
     if parsed is None:
         return None
     meta, key_lines = parsed
@@ -161,6 +162,8 @@ def read_source(path: Path, problems: Problems) -> SourceFile | None:
         problems.error("front matter must be 'key: value' lines", path, 2)
         return None
     body_start = text.index(body, len(fm_text)) if body else len(text)
+    if body.startswith("\n"):  # the newline that ends the closing '---' line
+        body, body_start = body[1:], body_start + 1
     body_line = text[:body_start].count("\n") + 1
     return SourceFile(path, meta, key_lines, body, body_line, text)
 

@@ -74,6 +74,18 @@ def post_texts(post: Post) -> Iterator[tuple[str, int | None]]:
     yield post.linkedin.body, None
 
 
+def find_line(path: Path, needle: str) -> int | None:
+    """The first line of ``path`` containing ``needle``: a place for errors whose source
+    position the YAML loader does not keep (nested front-matter values)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
 def check_references(project: Project, problems: Problems) -> None:
     """Report every unknown id, wrong block type, misplaced marker and include cycle."""
     blocks = project.blocks
@@ -83,6 +95,7 @@ def check_references(project: Project, problems: Problems) -> None:
     ) -> None:
         if block_id is None:
             return
+        line = line or find_line(path, block_id)
         block = blocks.get(block_id)
         if block is None:
             problems.error(
@@ -106,7 +119,7 @@ def check_references(project: Project, problems: Problems) -> None:
             problems.error(
                 f"block marker {match.group(0)!r} must stand alone on its own line",
                 path,
-                None,
+                find_line(path, match.group(0)),
                 hint="put the marker on a line by itself, with blank lines around it",
             )
 
@@ -130,7 +143,7 @@ def check_references(project: Project, problems: Problems) -> None:
                 problems.error(
                     f"campaign lists unknown post {slug!r}",
                     campaign.path,
-                    None,
+                    find_line(campaign.path, slug),
                     hint=did_you_mean(slug, project.posts),
                 )
     for cycle in find_cycles(project):

@@ -1,0 +1,124 @@
+"""Loading and validating content: what a marketer sees when a file is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from omnipress.errors import Problems
+from omnipress.loader import load_project
+from omnipress.resolve import check_references
+from tests.factory import POST, make_project, write
+
+
+def load(content: Path) -> tuple[object, Problems]:
+    problems = Problems()
+    project = load_project(content, problems)
+    if project is not None:
+        check_references(project, problems)
+    return project, problems
+
+
+def messages(problems: Problems) -> str:
+    return "\n".join(p.format() for p in problems)
+
+
+def test_valid_project_loads_typed_content(tmp_path: Path) -> None:
+    project, problems = load(make_project(tmp_path))
+    assert not problems.errors, messages(problems)
+    post = project.posts["test-post"]  # type: ignore[attr-defined]
+    assert post.date == date(2025, 1, 2)
+    assert post.linkedin.hashtags == ("Testing", "Pipelines", "Content")
+    assert project.blocks["stat-one"].fields == {  # type: ignore[attr-defined]
+        "value": "42%",
+        "label": "of tests pass first time",
+        "source": "Internal survey",
+    }
+
+
+def test_slug_and_block_id_default_to_file_name(tmp_path: Path) -> None:
+    project, _ = load(make_project(tmp_path, posts={"my-slug": POST}))
+    assert "my-slug" in project.posts  # type: ignore[attr-defined]
+    assert "cta-main" in project.blocks  # type: ignore[attr-defined]
+
+
+def test_missing_field_and_wrong_type_name_file_and_field(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(
+        content,
+        "blocks/stat-bad.md",
+        """\
+        ---
+        type: stat
+        value: "10"
+        source: Somewhere
+        ---
+        """,
+    )
+    write(
+        content,
+        "posts/bad-date.md",
+        POST.replace("date: 2025-01-02", "date: yesterday"),
+    )
+    _, problems = load(content)
+    text = messages(problems)
+    assert "stat-bad.md" in text and "required field 'label' is missing" in text
+    assert "bad-date.md:3" in text and "field 'date' must be a date" in text
+    assert len(problems.errors) == 2
+
+
+def test_unknown_key_is_a_warning_with_suggestion(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "posts/typo.md", POST.replace("tags: [Testing]", "tgas: [Testing]"))
+    _, problems = load(content)
+    assert not problems.errors
+    (warning,) = [w for w in problems.warnings if "tgas" in w.message]
+    assert "'tags'" in warning.hint
+    assert warning.line == 6
+
+
+def test_malformed_yaml_reports_line_without_raising(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "posts/broken.md", "---\ntitle: ok\ndate: [unclosed\n---\nBody\n")
+    _, problems = load(content)
+    (error,) = problems.errors
+    assert error.path is not None and error.path.name == "broken.md"
+    assert error.line is not None and error.line >= 3
+    assert "invalid YAML" in error.message
+
+
+def test_unknown_block_type_lists_the_known_types(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "blocks/odd.md", "---\ntype: banner\n---\nText\n")
+    _, problems = load(content)
+    (error,) = problems.errors
+    assert "'banner'" in error.message
+    assert "cta" in error.hint and "takeaways" in error.hint
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "posts/one.md", POST.replace("title: A test post\n", ""))
+    write(content, "posts/two.md", POST.replace("[[block:stat-one]]", "[[block:stat-onee]]"))
+    write(content, "blocks/empty.md", "")
+    _, problems = load(content)
+    text = messages(problems)
+    assert "one.md" in text and "'title'" in text
+    assert "two.md" in text and "stat-onee" in text
+    assert "empty.md" in text and "empty" in text
+
+
+def test_author_must_be_a_bio_block(tmp_path: Path) -> None:
+    content = make_project(tmp_path, posts={"p": POST.replace("author: author", "author: about")})
+    _, problems = load(content)
+    (error,) = problems.errors
+    assert "author must be a bio block" in error.message
+    assert "author" in error.hint  # lists the bio blocks that exist
+
+
+def test_campaign_with_unknown_post(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "campaigns/spring.yaml", "title: Spring\nposts: [test-postt]\n")
+    _, problems = load(content)
+    (error,) = problems.errors
+    assert "test-postt" in error.message and "test-post" in error.hint
