@@ -173,8 +173,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """Build everything (or ``--only`` one post or campaign) into ``options.output``."""
     started = time.perf_counter()
     output = options.output.resolve()
-    recover_interrupted_swap(output)
     with build_lock(output):
+        recover_interrupted_swap(output)
         problems = Problems()
         project = load_and_validate(options.content, problems)
         report = BuildReport(warnings=problems)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
 
@@ -93,16 +94,15 @@ def make_parser() -> argparse.ArgumentParser:
 def print_problems(console: Console, problems: Sequence[Problem], root: Path | None) -> None:
     for problem in problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        where = problem.location(root)
+        where = escape(problem.location(root))
         head = f"[bold]{where}[/bold]: " if where else ""
         console.print(
-            f"{head}[{style}]{problem.severity.value}[/{style}]: {problem.message}",
-            markup=True,
+            f"{head}[{style}]{problem.severity.value}[/{style}]: {escape(problem.message)}",
             highlight=False,
             soft_wrap=True,
         )
         if problem.hint:
-            console.print(f"    hint: {problem.hint}", highlight=False, soft_wrap=True)
+            console.print(f"    hint: {escape(problem.hint)}", highlight=False, soft_wrap=True)
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
@@ -121,6 +121,8 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         f"Built {len(report.built)}, reused {len(report.reused)} outputs in "
         f"{report.seconds:.1f} s → {args.output}/",
         highlight=False,
+        soft_wrap=True,
+        markup=False,
     )
     return EXIT_OK
 
@@ -159,13 +161,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"[red]Build failed:[/red] {len(problems.errors)} error(s), "
             f"{len(problems.warnings)} warning(s). output/ was left as it was.",
             highlight=False,
+            soft_wrap=True,
         )
         return EXIT_FAILURE
     except UsageError as exc:
-        console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
         if exc.hint:
-            console.print(f"    hint: {exc.hint}", highlight=False)
+            console.print(f"    hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        console.print("Interrupted; output/ was left as it was.")
+        console.print("Interrupted; output/ was left as it was.", markup=False)
         return 130
+    except Exception as exc:  # a bug, not a content problem: say so plainly
+        if getattr(args, "debug", False):
+            raise
+        console.print(
+            f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+            "    This is a bug in omnipress, not in your content; output/ was left as it was.\n"
+            "    Run again with --debug for the details and report them.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return EXIT_FAILURE

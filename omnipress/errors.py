@@ -118,3 +118,15 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
         return ""
     shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
     return f"known ids: {shown}"
+
+
+def find_line(path: Path, needle: str) -> int | None:
+    """The first line of ``path`` containing ``needle``: a place for errors whose source
+    position the YAML loader does not keep (nested front-matter values)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return number
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None

@@ -6,6 +6,7 @@ all. Front matter is read with YAML's safe loader and never evaluated as a templ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from omnipress.errors import Problems, did_you_mean
+from omnipress.errors import Problems, did_you_mean, find_line
 from omnipress.model import (
     CHANNEL_NAMES,
     Block,
@@ -225,6 +226,8 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         return None
     brand = data.get("brand") or {}
     pdf = data.get("pdf") or {}
+    if not check_brand(brand, path, lines, problems) or not check_logo(data, root, path, problems):
+        return None
     return Site(
         name=data["name"],
         tagline=data.get("tagline", ""),
@@ -245,6 +248,50 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         path=path,
         digest=digest_of(data),
     )
+
+
+COLOR = re.compile(r"^#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?$")
+FONT_NAME = re.compile(r"^[A-Za-z0-9 ._-]+$")
+
+
+def check_brand(
+    brand: dict[str, Any], path: Path, lines: dict[str, int], problems: Problems
+) -> bool:
+    """Brand values end up inside CSS: accept only colours and plain font names."""
+    ok = True
+    for name, value in (brand.get("colors") or {}).items():
+        if not isinstance(value, str) or not COLOR.match(value):
+            problems.error(
+                f"brand colour {name!r} must be a hex colour like #0B3C5D, got {value!r}",
+                path,
+                lines.get("brand"),
+            )
+            ok = False
+    for name, value in (brand.get("fonts") or {}).items():
+        if not isinstance(value, str) or not FONT_NAME.match(value):
+            problems.error(
+                f"brand font {name!r} must be a font family name, got {value!r}",
+                path,
+                lines.get("brand"),
+            )
+            ok = False
+    return ok
+
+
+def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems) -> bool:
+    logo = data.get("logo")
+    if logo is None:
+        return True
+    target = (root / logo).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        problems.error(
+            f"logo {logo!r} is not a file inside content/",
+            path,
+            find_line(path, "logo:"),
+            hint="put the logo in content/images/ and write logo: images/NAME.svg",
+        )
+        return False
+    return True
 
 
 def load_block(path: Path, problems: Problems) -> Block | None:
@@ -378,6 +425,11 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
     )
 
 
+def rel_name(path: Path) -> str:
+    """'blocks/cta.md': enough of a path to find the file, short enough to read."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def content_files(folder: Path, suffixes: tuple[str, ...], problems: Problems) -> list[Path]:
     """The content files of one folder, sorted, with strays reported rather than ignored."""
     if not folder.is_dir():
@@ -417,7 +469,8 @@ def load_project(root: Path, problems: Problems) -> Project | None:
             continue
         if block.id in blocks:
             problems.error(
-                f"duplicate block id {block.id!r}: also defined in {blocks[block.id].path.name}",
+                f"duplicate block id {block.id!r}: defined in {rel_name(blocks[block.id].path)} "
+                f"and in {rel_name(path)}",
                 path,
                 hint="give one of them another id (the file name, or 'id:')",
             )
@@ -430,7 +483,8 @@ def load_project(root: Path, problems: Problems) -> Project | None:
             continue
         if post.slug in posts:
             problems.error(
-                f"duplicate slug {post.slug!r}: also used by {posts[post.slug].path.name}",
+                f"duplicate slug {post.slug!r}: used by {rel_name(posts[post.slug].path)} "
+                f"and by {rel_name(path)}",
                 path,
                 hint="give one of the posts another 'slug:'",
             )

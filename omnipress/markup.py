@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from posixpath import normpath
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import markdown
@@ -55,6 +56,11 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 PLACEHOLDER = "OMNIPRESSBLOCK{nonce}N{index}X"
 PLACEHOLDER_PARAGRAPH = r"<p>OMNIPRESSBLOCK{nonce}N(\d+)X</p>"
 IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HIDDEN_IMAGE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]",
+    re.IGNORECASE,
+)
 H1 = re.compile(r"<(/?)h1(\b[^>]*)>")
 
 
@@ -98,6 +104,42 @@ class _TagCensus(HTMLParser):
             self.attributes[key] = self.attributes.get(key, 0) + 1
 
 
+class _ResourceFinder(HTMLParser):
+    """Collects URLs a browser would load by itself (not links a reader clicks)."""
+
+    LOADING: ClassVar[dict[str, str]] = {
+        "img": "src", "script": "src", "iframe": "src", "source": "src",
+        "video": "src", "audio": "src", "embed": "src", "object": "data",
+    }  # fmt: skip
+    LINK_RELS: ClassVar[set[str]] = {
+        "stylesheet",
+        "icon",
+        "preload",
+        "prefetch",
+        "manifest",
+        "modulepreload",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "link" and self.LINK_RELS & set(values.get("rel", "").lower().split()):
+            self.urls.append(values.get("href", ""))
+        elif tag in self.LOADING:
+            self.urls.append(values.get(self.LOADING[tag], ""))
+
+
+def remote_resources(html: str) -> list[str]:
+    """Remote URLs a page would load when opened: tracking risk, and never fetched by us."""
+    finder = _ResourceFinder()
+    finder.feed(html)
+    finder.close()
+    return [url for url in finder.urls if url and is_remote(url) and not url.startswith("data:")]
+
+
 def _census(html: str) -> _TagCensus:
     census = _TagCensus()
     census.feed(html)
@@ -117,6 +159,14 @@ def describe_removals(before: str, after: str) -> list[str]:
         and name != "rel"
     ]
     return removed
+
+
+def _drop_hidden_image(tag: str, cleaning: Cleaning) -> str:
+    """Invisible images exist only to track readers: remove them outright."""
+    if HIDDEN_IMAGE.search(tag):
+        cleaning.removed.append("hidden image (a tracking pixel)")
+        return ""
+    return tag
 
 
 def sanitize_html(html: str, resolve_image: ImageResolver, cleaning: Cleaning) -> str:
@@ -149,6 +199,7 @@ def sanitize_html(html: str, resolve_image: ImageResolver, cleaning: Cleaning) -
         link_rel="noopener",
         strip_comments=True,
     )
+    html = IMG_TAG.sub(lambda m: _drop_hidden_image(m.group(0), cleaning), html)
     demoted = H1.sub(r"<\1h2\2>", html)
     if demoted != html:
         cleaning.removed.append("<h1> in the text (turned into <h2>: the title is the only <h1>)")

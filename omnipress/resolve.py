@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from omnipress.errors import Problems, did_you_mean
+from omnipress.errors import Problems, did_you_mean, find_line
 from omnipress.model import Block, Campaign, Post, Project
 
 MARKER = re.compile(r"^[ \t]*\[\[block:[ \t]*([^\]\n]*?)[ \t]*\]\][ \t]*$", re.MULTILINE)
@@ -72,18 +72,6 @@ def block_texts(block: Block) -> Iterator[tuple[str, int | None]]:
 def post_texts(post: Post) -> Iterator[tuple[str, int | None]]:
     yield post.body, post.body_line
     yield post.linkedin.body, None
-
-
-def find_line(path: Path, needle: str) -> int | None:
-    """The first line of ``path`` containing ``needle``: a place for errors whose source
-    position the YAML loader does not keep (nested front-matter values)."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if needle in line:
-                return number
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None
 
 
 def check_references(project: Project, problems: Problems) -> None:

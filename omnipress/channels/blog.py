@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.markup import remote_resources
 from omnipress.views import cta_view, post_view
 
 ASSETS = "../assets/"
@@ -71,6 +72,13 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
         assets=ASSETS,
         logo=ASSETS + project.site.logo if project.site.logo else None,
     )
+    for url in remote_resources(html):
+        env.problems.warning(
+            f"the blog page of {job.post.slug!r} loads {url} from another site",
+            env.templates / "blog",
+            hint="the build fetched nothing, but readers' browsers will: serve files from "
+            "blog/assets/ instead",
+        )
     return Rendered(html.encode("utf-8"), tuple(blocks.used))
 
 

@@ -26,6 +26,7 @@ class HtmlBlockRenderer:
     resolve_image: Callable[[str], str | None]
     used: list[str] = field(default_factory=list)
     expansions: int = 0
+    exhausted: bool = False
 
     def note(self, block_id: str) -> None:
         if block_id not in self.used:
@@ -37,12 +38,14 @@ class HtmlBlockRenderer:
         block = project.blocks[block_id]
         self.expansions += 1
         if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
-            self.env.problems.error(
-                f"too many block includes while rendering {block_id!r} "
-                f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
-                block.path,
-                hint="a block is probably included far more often than intended",
-            )
+            if not self.exhausted:
+                self.exhausted = True
+                self.env.problems.error(
+                    f"too many block includes while rendering {block_id!r} "
+                    f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
+                    block.path,
+                    hint="a block is probably included far more often than intended",
+                )
             return Markup("")
         self.note(block_id)
         body = self.markdown(block.body_for(self.channel), block, depth)

@@ -26,6 +26,7 @@ class TextBlockRenderer:
         self.env = env
         self.used: list[str] = []
         self.expansions = 0
+        self.exhausted = False
 
     def text(self, markdown_text: str, source_path: object, depth: int = 0) -> str:
         parts = []
@@ -40,11 +41,14 @@ class TextBlockRenderer:
     def block(self, block: Block, depth: int = 0) -> str:
         self.expansions += 1
         if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
-            self.env.problems.error(
-                f"too many block includes while rendering {block.id!r}",
-                block.path,
-                hint="a block is probably included far more often than intended",
-            )
+            if not self.exhausted:
+                self.exhausted = True
+                self.env.problems.error(
+                    f"too many block includes while rendering {block.id!r} "
+                    f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
+                    block.path,
+                    hint="a block is probably included far more often than intended",
+                )
             return ""
         if block.id not in self.used:
             self.used.append(block.id)

@@ -60,9 +60,10 @@ class PdfEngine:
             font_config=self.font_config,
             url_fetcher=self.fetcher,
         )
+        self.stylesheet_refused = tuple(self.fetcher.refused)
 
     def render(self, html: str) -> PdfResult:
-        self.fetcher.refused.clear()
+        self.fetcher.refused[:] = self.stylesheet_refused
         document = self.weasyprint.HTML(
             string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
         ).render(
@@ -71,11 +72,11 @@ class PdfEngine:
             pdf_variant=PDF_VARIANT,
         )
         pages = len(document.pages)
-        overflow = self.overflow_mm(html) if pages > 1 else 0.0
+        overflow = self.overflow_mm(html, document.pages[0]._page_box.height) if pages > 1 else 0.0
         data = document.write_pdf(pdf_variant=PDF_VARIANT)
         return PdfResult(data, pages, overflow, tuple(self.fetcher.refused))
 
-    def overflow_mm(self, html: str) -> float:
+    def overflow_mm(self, html: str, available: float) -> float:
         """How far the content runs past the first page, measured on one endless page."""
         endless = self.weasyprint.CSS(
             string="@page { size: 210mm 5000mm; }", font_config=self.font_config
@@ -86,10 +87,6 @@ class PdfEngine:
         page = document.pages[0]
         root = page._page_box.children[0]
         used = root.position_y + root.margin_height() - page._page_box.content_box_y()
-        normal = self.weasyprint.HTML(
-            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-        ).render(font_config=self.font_config, stylesheets=[self.stylesheet])
-        available = normal.pages[0]._page_box.height
         return max(0.0, (used - available) * PX_TO_MM)
 
 
