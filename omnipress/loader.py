@@ -463,9 +463,11 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         return None
     site = load_site(root, problems)
     blocks: dict[str, Block] = {}
+    unreadable: set[str] = set()
     for path in content_files(root / "blocks", (".md",), problems):
         block = load_block(path, problems)
         if block is None:
+            unreadable.add(path.stem)
             continue
         if block.id in blocks:
             problems.error(
@@ -480,6 +482,7 @@ def load_project(root: Path, problems: Problems) -> Project | None:
     for path in content_files(root / "posts", (".md",), problems):
         post = load_post(path, problems)
         if post is None:
+            unreadable.add(path.stem)
             continue
         if post.slug in posts:
             problems.error(
@@ -506,4 +509,4 @@ def load_project(root: Path, problems: Problems) -> Project | None:
     )
     if site is None:
         return None
-    return Project(root, site, blocks, posts, campaigns, assets)
+    return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable))

@@ -125,6 +125,9 @@ class Project:
     posts: dict[str, Post]
     campaigns: dict[str, Campaign]
     assets: dict[str, Path] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
+    """Ids and slugs of files that failed to load: already reported, so references to them
+    are not reported again as 'unknown'."""
 
     def campaigns_of(self, slug: str) -> list[Campaign]:
         return [c for c in self.campaigns.values() if slug in c.posts]

@@ -85,6 +85,8 @@ def check_references(project: Project, problems: Problems) -> None:
             return
         line = line or find_line(path, block_id)
         block = blocks.get(block_id)
+        if block is None and block_id in project.unreadable:
+            return  # its own file's error says why
         if block is None:
             problems.error(
                 f"{what} refers to unknown block {block_id!r}",
@@ -127,7 +129,7 @@ def check_references(project: Project, problems: Problems) -> None:
     for campaign in project.campaigns.values():
         expect(campaign.cta, "cta", campaign.path, None, "overrides.cta")
         for slug in campaign.posts:
-            if slug not in project.posts:
+            if slug not in project.posts and slug not in project.unreadable:
                 problems.error(
                     f"campaign lists unknown post {slug!r}",
                     campaign.path,

@@ -122,3 +122,13 @@ def test_campaign_with_unknown_post(tmp_path: Path) -> None:
     _, problems = load(content)
     (error,) = problems.errors
     assert "test-postt" in error.message and "test-post" in error.hint
+
+
+def test_a_broken_file_is_reported_once_not_again_by_its_users(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(content, "posts/test-post.md", POST.replace("date: 2025-01-02", "date: soon"))
+    write(content, "campaigns/spring.yaml", "title: Spring\nposts: [test-post]\n")
+    write(content, "blocks/stat-one.md", "---\ntype: stat\nvalue: '1'\n---\n")
+    _, problems = load(content)
+    assert len(problems.errors) == 3, messages(problems)  # the date, the stat's two fields
+    assert "unknown" not in messages(problems)
