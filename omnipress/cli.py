@@ -16,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from omnipress import check, whereused
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -134,6 +135,22 @@ COMMANDS: dict[str, Command] = {
         "the whole build succeeds.",
         add_arguments=add_build_arguments,
         run=run_build,
+    ),
+    "check": Command(
+        help="read the built files back and prove the channels agree",
+        description="Read output/ back (blog HTML, PDF text, links and metadata, LinkedIn "
+        "text) and verify every channel rule and consistency rule, and that each file is "
+        "unchanged and built from the current content. Exit 1 on any error.",
+        add_arguments=check.add_arguments,
+        run=check.run,
+    ),
+    "where-used": Command(
+        help="list every post, campaign and output file that uses a block",
+        description="Every post, campaign and output file that uses BLOCK_ID (directly or "
+        "through another block), from the manifest, with the block's current hash and "
+        "whether each use is up to date. An unknown id exits 2.",
+        add_arguments=whereused.add_arguments,
+        run=whereused.run,
     ),
 }
 

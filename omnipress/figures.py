@@ -1,0 +1,76 @@
+"""Figures as claims: numbers, percentages, money and years that a reader could quote back.
+
+Reviewers sign off a LinkedIn post or a one-pager on the strength of its figures, so `check`
+insists that each one was written in the post or in a block the post uses, and reads there
+exactly as it does in the channel. What is not a claim is left out: dates (the byline),
+URLs, and numbers glued to letters (guideline names such as ICH E6(R3), product codes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from omnipress.rules import URL_PATTERN
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATES = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}\b"
+    rf"|\b(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+)
+FIGURE = re.compile(
+    r"""
+    (?<![^\W\d_])                      # not glued to a letter before it: E6, R3, B2B
+    (?<![\d.,])                        # the start of the number, not its middle
+    (?:[£$€¥]\s?)?
+    \d+(?:[.,]\d+)*
+    (?:\s?(?:%|per\ cent|percent))?
+    (?:\s?(?:k|m|bn|million|billion|thousand)\b)?
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # as written, whitespace collapsed
+    context: str  # the words around it, for the report
+
+
+def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
+    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line)."""
+    flat = " ".join(text.split())
+    for phrase in ignore:
+        phrase = " ".join(phrase.split())
+        if phrase:
+            flat = flat.replace(phrase, " ")
+    flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+    found = []
+    for match in FIGURE.finditer(flat):
+        start, end = max(0, match.start() - 30), min(len(flat), match.end() + 30)
+        context = (
+            ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
+        )
+        found.append(Figure(" ".join(match.group(0).split()), context))
+    return found
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside front-matter values (lists and mappings included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings_in(item)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def figure_values(texts: Iterable[str]) -> set[str]:
+    return {figure.value for text in texts for figure in figures_in(text)}

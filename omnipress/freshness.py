@@ -1,0 +1,235 @@
+"""Is ``output/`` what the build wrote, from what ``content/`` holds now?
+
+Two different failures, told apart because they are fixed differently:
+- a file whose bytes no longer match the manifest was *edited by hand* (rebuild, or move the
+  edit into content/ so the next build keeps it);
+- an output built from an older block, post, campaign, template or site setting than the
+  current one is *stale* (rebuild).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+from omnipress.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
+from omnipress.channels import CHANNELS
+from omnipress.checkmodel import WARNING, CheckContext
+from omnipress.manifest import MANIFEST_NAME, sha256_of
+
+REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
+
+
+def check_files(ctx: CheckContext) -> int:
+    """Every file the manifest lists is there, unchanged; returns how many were read."""
+    count = 0
+    listed = {MANIFEST_NAME}
+    for record in ctx.manifest.outputs:
+        listed.add(record.path)
+        count += _check_file(ctx, record.path, record.sha256, record.post, record.channel)
+    for path, sha in ctx.manifest.files.items():
+        listed.add(path)
+        count += _check_file(ctx, path, sha, None, None)
+    for path in sorted(_files_under(ctx)):
+        if path not in listed:
+            ctx.add(
+                "manifest.unlisted",
+                f"{path} is in output/ but no build wrote it",
+                file=path,
+                hint="delete it, or put its source in content/ so the build makes it",
+                severity=WARNING,
+            )
+    return count
+
+
+def _check_file(
+    ctx: CheckContext, path: str, sha: str, post: str | None, channel: str | None
+) -> int:
+    try:
+        data = (ctx.output / path).read_bytes()
+    except OSError:
+        ctx.add(
+            "manifest.missing",
+            f"{path} is listed in the manifest but missing",
+            post=post,
+            channel=channel,
+            file=path,
+            hint=REBUILD,
+        )
+        return 0
+    actual = sha256_of(data)
+    if actual != sha:
+        ctx.add(
+            "freshness.file-hash",
+            f"{path} was changed after the build (edited by hand?)",
+            post=post,
+            channel=channel,
+            file=path,
+            expected=f"sha256 {sha[:16]}… (as built)",
+            found=f"sha256 {actual[:16]}…",
+            hint="edits to output/ are lost on the next build: make the change in content/ "
+            "(or templates/), then " + REBUILD,
+        )
+    return 1
+
+
+def _files_under(ctx: CheckContext) -> list[str]:
+    found = []
+    for directory, _subdirs, files in os.walk(ctx.output):
+        for name in files:
+            found.append(os.path.relpath(os.path.join(directory, name), ctx.output))
+    return found
+
+
+def check_stale(ctx: CheckContext) -> None:
+    """Compare what each output was built from with what content/ and templates/ hold now.
+
+    Records the posts with a stale output in ``ctx.stale_posts``: their files are then only
+    compared with each other, not with today's content, so one change is reported once.
+    """
+    project, manifest = ctx.project, ctx.manifest
+    if manifest.site_digest != project.site.digest:
+        ctx.add(
+            "freshness.site-hash",
+            "content/site.yaml changed since the build: every output is stale",
+            file=None,
+            expected=f"site {project.site.digest}",
+            found=f"built from site {manifest.site_digest}",
+            hint=REBUILD,
+        )
+        ctx.stale_posts.update(r.post for r in manifest.outputs)
+    templates = {c.name: templates_digest(ctx.templates, c) for c in CHANNELS}
+    outdated_templates: dict[str, list[str]] = defaultdict(list)
+    for record in manifest.outputs:
+        where = {"post": record.post, "channel": record.channel, "file": record.path}
+        post = project.posts.get(record.post)
+        if post is None:
+            ctx.add(
+                "freshness.orphan",
+                f"post {record.post!r} is no longer in content/posts/",
+                hint="rebuild to remove its outputs",
+                **where,
+            )
+            ctx.stale_posts.add(record.post)
+            continue
+        if record.post_digest != post.digest:
+            ctx.add(
+                "freshness.post-hash",
+                f"stale: post {record.post!r} ({_rel(ctx, post.path)}) changed since this "
+                f"{record.channel} output was built",
+                expected=f"post {post.digest}",
+                found=f"built from {record.post_digest}",
+                hint=REBUILD,
+                **where,
+            )
+            ctx.stale_posts.add(record.post)
+        changed = {
+            bid: digest
+            for bid, digest in record.blocks.items()
+            if bid not in project.blocks or project.blocks[bid].digest != digest
+        }
+        if changed:
+            names = [
+                f"{bid} ({_rel(ctx, project.blocks[bid].path)})"
+                if bid in project.blocks
+                else f"{bid} (removed)"
+                for bid in changed
+            ]
+            ctx.add(
+                "freshness.block-hash",
+                f"stale: built from an older version of block {', '.join(names)}",
+                expected=", ".join(
+                    f"{bid} {project.blocks[bid].digest if bid in project.blocks else 'removed'}"
+                    for bid in changed
+                ),
+                found=", ".join(f"{bid} {digest}" for bid, digest in changed.items()),
+                hint=REBUILD + "; `python build.py where-used BLOCK` lists everything it touches",
+                **where,
+            )
+            ctx.stale_posts.add(record.post)
+        if record.campaign is not None:
+            _check_campaign(ctx, record.campaign, where)
+        if record.templates_digest != templates.get(record.channel):
+            outdated_templates[record.channel].append(record.path)
+            ctx.stale_posts.add(record.post)
+    for channel, paths in sorted(outdated_templates.items()):
+        ctx.add(
+            "freshness.template-hash",
+            f"stale: the {channel} templates changed since {len(paths)} output(s) were built",
+            channel=channel,
+            file=paths[0] if len(paths) == 1 else None,
+            expected=f"templates {templates.get(channel)}",
+            found=", ".join(paths[:3]) + (", …" if len(paths) > 3 else ""),
+            hint=REBUILD,
+        )
+    _check_unbuilt(ctx)
+    _check_assets(ctx)
+
+
+def _check_campaign(ctx: CheckContext, name: str, where: dict[str, str]) -> None:
+    campaign = ctx.project.campaigns.get(name)
+    recorded = ctx.manifest.campaigns.get(name, {}).get("digest")
+    if campaign is None:
+        ctx.add(
+            "freshness.orphan",
+            f"campaign {name!r} is no longer in content/campaigns/",
+            hint="rebuild to remove its outputs",
+            **where,
+        )
+    elif recorded != campaign.digest:
+        ctx.add(
+            "freshness.campaign-hash",
+            f"stale: campaign {name!r} ({_rel(ctx, campaign.path)}) changed since the build",
+            expected=f"campaign {campaign.digest}",
+            found=f"built from {recorded}",
+            hint=REBUILD,
+            **where,
+        )
+    else:
+        return
+    ctx.stale_posts.add(where["post"])
+
+
+def _check_unbuilt(ctx: CheckContext) -> None:
+    built = {record.path for record in ctx.manifest.outputs}
+    for job in plan_jobs(ctx.project, None):
+        if job.path not in built:
+            ctx.add(
+                "freshness.unbuilt",
+                f"{job.describe()} was never built (added to content/ after the build)",
+                post=job.post.slug,
+                channel=job.channel.name,
+                file=job.path,
+                hint=REBUILD,
+            )
+            ctx.stale_posts.add(job.post.slug)
+
+
+def _check_assets(ctx: CheckContext) -> None:
+    """Blog assets are copies of content/images and the blog stylesheet: are they current?"""
+    sources = {BLOG_ASSETS + name: path for name, path in ctx.project.assets.items()}
+    sources[BLOG_ASSETS + "style.css"] = ctx.templates / BLOG_STYLESHEET
+    for relative, path in sorted(sources.items()):
+        recorded = ctx.manifest.files.get(relative)
+        try:
+            current = sha256_of(path.read_bytes())
+        except OSError:
+            continue
+        if recorded != current:
+            ctx.add(
+                "freshness.asset-hash",
+                f"stale: {relative} is not the current copy of {path.name}"
+                if recorded
+                else f"{relative} was never built ({path.name} added after the build)",
+                file=relative,
+                expected=f"sha256 {current[:16]}…",
+                found=f"sha256 {recorded[:16]}…" if recorded else "not built",
+                hint=REBUILD,
+            )
+
+
+def _rel(ctx: CheckContext, path: os.PathLike[str]) -> str:
+    try:
+        return os.path.relpath(path, ctx.project.root.parent)
+    except ValueError:
+        return str(path)

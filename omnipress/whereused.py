@@ -1,0 +1,221 @@
+"""``python build.py where-used BLOCK_ID``: what changes if I edit this block?
+
+Answered from the manifest (what the last build actually used, nested includes included) and
+from content/ (the block's hash today), so each use says whether it is up to date. Posts
+that include the block in content/ but were built before they did are listed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from omnipress.errors import ContentError, Problems, UsageError, did_you_mean
+from omnipress.manifest import Manifest, sha256_of
+from omnipress.model import Project
+from omnipress.resolve import children_of, effective_cta, references_in
+
+EXIT_OK = 0
+
+
+@dataclass(frozen=True)
+class Use:
+    file: str
+    post: str
+    channel: str
+    campaign: str | None
+    via: tuple[str, ...]  # the blocks that include it here; empty when used directly
+    built_hash: str
+    status: str  # "up to date" | "stale" | "edited by hand" | "missing"
+
+
+@dataclass
+class WhereUsed:
+    block_id: str
+    block_type: str | None
+    path: str | None
+    current_hash: str | None  # None when content/ cannot be loaded or no longer has it
+    posts: list[str] = field(default_factory=list)
+    campaigns: list[str] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+    unbuilt_posts: list[str] = field(default_factory=list)  # include it now, built before
+    note: str = ""
+
+    @property
+    def up_to_date(self) -> bool:
+        return all(use.status == "up to date" for use in self.uses) and not self.unbuilt_posts
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["up_to_date"] = self.up_to_date
+        return data
+
+
+def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
+    """Every use of ``block_id``; UsageError for an unknown id or when there is no build."""
+    from omnipress.builder import load_and_validate
+    from omnipress.check import read_manifest_or_explain
+
+    manifest = read_manifest_or_explain(output)
+    project: Project | None
+    note = ""
+    try:
+        project = load_and_validate(content, Problems())
+    except ContentError as exc:
+        project = None
+        note = f"content/ has {len(exc.problems)} problem(s); current hashes are unknown"
+    known = set(manifest.blocks) | (set(project.blocks) if project else set())
+    if block_id not in known:
+        raise UsageError(f"there is no block {block_id!r}", did_you_mean(block_id, known))
+    block = project.blocks.get(block_id) if project else None
+    recorded = manifest.blocks.get(block_id, {})
+    result = WhereUsed(
+        block_id=block_id,
+        block_type=block.type if block else recorded.get("type"),
+        path=str(block.path.relative_to(project.root))
+        if block and project
+        else recorded.get("path"),
+        current_hash=block.digest if block else None,
+        note=note or ("" if block or project is None else "the block is no longer in content/"),
+    )
+    result.uses = [
+        _use(record_path, manifest, project, block_id, output)
+        for record_path in sorted(r.path for r in manifest.outputs if block_id in r.blocks)
+    ]
+    result.posts = sorted({use.post for use in result.uses})
+    result.campaigns = _campaigns(manifest, block_id)
+    if project is not None:
+        result.unbuilt_posts = sorted(_content_users(project, block_id) - set(result.posts))
+    return result
+
+
+def _use(
+    path: str, manifest: Manifest, project: Project | None, block_id: str, output: Path
+) -> Use:
+    record = manifest.by_path()[path]
+    via: tuple[str, ...] = ()
+    if project is not None:
+        via = tuple(
+            parent
+            for parent in record.blocks
+            if parent != block_id
+            and parent in project.blocks
+            and block_id in children_of(project.blocks[parent])
+        )
+    built = record.blocks[block_id]
+    current = project.blocks[block_id].digest if project and block_id in project.blocks else None
+    try:
+        data: bytes | None = (output / path).read_bytes()
+    except OSError:
+        data = None
+    if data is None:
+        status = "missing"
+    elif sha256_of(data) != record.sha256:
+        status = "edited by hand"
+    elif current != built:
+        status = "stale"
+    else:
+        status = "up to date"
+    return Use(path, record.post, record.channel, record.campaign, via, built, status)
+
+
+def _campaigns(manifest: Manifest, block_id: str) -> list[str]:
+    """Campaigns whose files use the block: their own variants, the blog pages of their posts
+    (which every campaign links to), and campaigns whose CTA override is the block."""
+    names: set[str] = set()
+    for record in manifest.outputs:
+        if block_id not in record.blocks:
+            continue
+        if record.campaign is not None:
+            names.add(record.campaign)
+        elif record.channel == "blog":
+            names.update(record.campaigns)
+    names.update(n for n, c in manifest.campaigns.items() if c.get("cta") == block_id)
+    return sorted(names)
+
+
+def _content_users(project: Project, block_id: str) -> set[str]:
+    """Posts whose content uses the block today, directly or through other blocks."""
+    users = set()
+    for post in project.posts.values():
+        roots = [
+            r.block_id for text in (post.body, post.linkedin.body) for r in references_in(text)
+        ]
+        roots += [*post.pdf_blocks, post.author, effective_cta(project, post, None).id]
+        roots += [c.cta for c in project.campaigns_of(post.slug) if c.cta]
+        if project.site.boilerplate:
+            roots.append(project.site.boilerplate)
+        seen: set[str] = set()
+        stack = [r for r in roots if r in project.blocks]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(c for c in children_of(project.blocks[current]) if c in project.blocks)
+        if block_id in seen:
+            users.add(post.slug)
+    return users
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from omnipress.cli import add_paths
+
+    parser.add_argument("block_id", metavar="BLOCK_ID", help="the block's id (its file stem)")
+    add_paths(parser)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for scripts",
+    )
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    result = where_used(args.block_id, args.output, args.content)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_where_used(result, Console(highlight=False, soft_wrap=True))
+    return EXIT_OK
+
+
+def print_where_used(result: WhereUsed, console: Console) -> None:
+    out = console.print
+    kind = f"{result.block_type} block" if result.block_type else "block"
+    out(f"[bold]{escape(result.block_id)}[/bold] ({kind}, {escape(result.path or '?')})")
+    out(f"current hash: {result.current_hash or 'unknown'}")
+    if result.note:
+        out(f"[yellow]note:[/yellow] {escape(result.note)}")
+    if not result.uses:
+        out("No output of the last build uses it.")
+    else:
+        out(
+            f"Used by {len(result.posts)} post(s), {len(result.campaigns)} campaign(s), "
+            f"{len(result.uses)} output file(s):"
+        )
+    for post in result.posts:
+        out(f"  post [bold]{escape(post)}[/bold]")
+        for use in (u for u in result.uses if u.post == post):
+            how = "through " + ", ".join(use.via) if use.via else "directly"
+            style = "green" if use.status == "up to date" else "red"
+            out(
+                f"    {escape(use.file):<70} {how:<32} [{style}]{use.status}[/{style}]"
+                + (f" (built from {use.built_hash})" if use.status == "stale" else "")
+            )
+    if result.campaigns:
+        out("  campaigns: " + ", ".join(result.campaigns))
+    for post in result.unbuilt_posts:
+        out(
+            f"  post [bold]{escape(post)}[/bold] uses it in content/ but was built before it "
+            "did: run `python build.py`"
+        )
+    if result.uses and not result.up_to_date:
+        out("Some uses are not up to date: run `python build.py`.")
