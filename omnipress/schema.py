@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+from omnipress.errors import Problems, did_you_mean
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HASHTAG_PATTERN = re.compile(r"^[A-Z0-9][A-Za-z0-9]*$")
@@ -209,3 +212,41 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     return f"{type(value).__name__} {value!r}"[:60]
+
+
+def validate_fields(
+    specs: tuple[FieldSpec, ...],
+    data: dict[str, Any],
+    source: Path,
+    key_lines: dict[str, int],
+    problems: Problems,
+    what: str,
+) -> bool:
+    """Check required fields, kinds and unknown keys. Returns False when an error was found."""
+    ok = True
+    known = {s.name for s in specs}
+    for spec in specs:
+        line = key_lines.get(spec.name)
+        if spec.name not in data or data[spec.name] is None:
+            if spec.required:
+                problems.error(
+                    f"{what}: required field '{spec.name}' is missing",
+                    source,
+                    None,
+                    hint=f"add '{spec.name}:' — {spec.help}" if spec.help else "",
+                )
+                ok = False
+            continue
+        reason = check_value(spec, data[spec.name])
+        if reason:
+            problems.error(f"{what}: {reason}", source, line, hint=spec.help)
+            ok = False
+    for key in data:
+        if key not in known:
+            problems.warning(
+                f"{what}: unknown field '{key}' is ignored",
+                source,
+                key_lines.get(str(key)),
+                hint=did_you_mean(str(key), known),
+            )
+    return ok

@@ -1,0 +1,165 @@
+"""Reading content files safely: size limits, encodings, front matter with line numbers.
+
+Everything a marketer can get wrong about a *file* (rather than its fields) is caught here and
+reported with the file and line, so the loader above it deals only with well-formed data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from omnipress.errors import Problems
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Past this a file is refused: real posts are tens of kilobytes; megabytes mean a paste gone
+wrong, and Markdown's cost grows faster than linearly on some inputs."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file split into its front matter and body, with line numbers kept."""
+
+    path: Path
+    meta: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    body_line: int
+    raw: str
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None after recording why it cannot be read as content."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(f"cannot read the file: {exc.strerror}", path)
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.error(
+            f"file is {len(data) / 1_048_576:.1f} MB; the limit is "
+            f"{MAX_FILE_BYTES // 1_048_576} MB",
+            path,
+            hint="split it into several posts or blocks; content files are normally a few KB",
+        )
+        return None
+    if b"\x00" in data:
+        problems.error(
+            "this is a binary file, not text",
+            path,
+            hint="move images to content/images/; only .md and .yaml files belong here",
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded)",
+            path,
+            line,
+            hint="re-save the file as UTF-8 in your editor",
+        )
+        return None
+    if not text.strip():
+        problems.error("the file is empty", path, hint="add front matter and text, or delete it")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(
+    text: str, path: Path, problems: Problems, first_line: int = 1
+) -> tuple[Any, dict[str, int]] | None:
+    """Safe-load YAML, mapping a syntax error to the file's own line numbers."""
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        problems.error(
+            f"invalid YAML: {problem}",
+            path,
+            line,
+            hint="check indentation, and quote text that contains ':' or starts with a symbol",
+        )
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(f"invalid YAML: {exc}", path)
+        return None
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = first_line + key_node.start_mark.line
+    return data, key_lines
+
+
+def read_source(path: Path, problems: Problems) -> SourceFile | None:
+    """Split a Markdown file into front matter and body, keeping line numbers."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        problems.error(
+            "no front matter: the file must start with a line '---'",
+            path,
+            1,
+            hint="start with ---, the fields (type:, title: …), then --- and the text",
+        )
+        return None
+    try:
+        fm_text, body = handler.split(text)
+    except ValueError:
+        problems.error("front matter is not closed by a line '---'", path, 1)
+        return None
+    first_line = text[: text.index(fm_text)].count("\n") + 1
+    parsed = parse_yaml(fm_text, path, problems, first_line=first_line)
+    if parsed is None:
+        return None
+    meta, key_lines = parsed
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.error("front matter must be 'key: value' lines", path, 2)
+        return None
+    body_start = text.index(body, len(fm_text)) if body else len(text)
+    if body.startswith("\n"):  # the newline that ends the closing '---' line
+        body, body_start = body[1:], body_start + 1
+    body_line = text[:body_start].count("\n") + 1
+    return SourceFile(path, meta, key_lines, body, body_line, text)
+
+
+def rel_name(path: Path) -> str:
+    """'blocks/cta.md': enough of a path to find the file, short enough to read."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def content_files(folder: Path, suffixes: tuple[str, ...], problems: Problems) -> list[Path]:
+    """The content files of one folder, sorted, with strays reported rather than ignored."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.endswith("~"):
+            continue
+        if path.is_symlink():
+            problems.error(
+                "symbolic links are not followed in content/",
+                path,
+                hint="copy the file here instead of linking it",
+            )
+        elif path.is_file() and path.suffix in suffixes:
+            found.append(path)
+        elif path.is_file():
+            problems.warning(
+                f"ignored: only {' and '.join(suffixes)} files are read here",
+                path,
+                hint="move images to content/images/",
+            )
+    return found
