@@ -85,7 +85,8 @@ class CheckContext:
     project: Project
     templates: Path
     findings: list[CheckFinding] = field(default_factory=list)
-    stale_posts: set[str] = field(default_factory=set)
+    stale_posts: set[str] = field(default_factory=set)  # content they were built from changed
+    stale_outputs: set[str] = field(default_factory=set)  # any input changed
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(

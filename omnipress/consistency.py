@@ -5,26 +5,23 @@ manifest proves that content unchanged since the build, each file is compared wi
 finding names the one channel that differs. When the content has changed (``freshness``
 already says so), the files are compared with each other, the blog page being the reference,
 and checks that need today's content (block words, where figures come from) wait for a
-rebuild.
+rebuild. The blog's and the PDF's own rules are in ``checks_blog`` and ``checks_pdf``.
 """
 
 from __future__ import annotations
 
 import difflib
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from omnipress import rules
-from omnipress.checkmodel import WARNING, CheckContext
-from omnipress.figures import DATES, figure_values, figures_in, strings_in
+from omnipress.checkmodel import CheckContext
+from omnipress.figures import figure_values, figures_in, strings_in
 from omnipress.links import utm_params, without_utm
 from omnipress.manifest import OutputRecord
 from omnipress.model import Block, Post
 from omnipress.readback import (
     BlogFacts,
-    PdfFacts,
     comparable,
     contains,
     read_blog,
@@ -94,6 +91,11 @@ class PostCheck:
         except OSError:
             return None  # reported by manifest.missing
 
+    def checks_content(self, record: OutputRecord) -> bool:
+        """Compare this file with today's content (block words, figures)? Only when nothing
+        it was built from has changed; otherwise freshness has already said to rebuild."""
+        return self.fresh and record.path not in self.ctx.stale_outputs
+
     def add(self, record: OutputRecord, rule: str, message: str, **details: str) -> None:
         self.ctx.add(
             rule, message, post=self.slug, channel=record.channel, file=record.path, **details
@@ -140,14 +142,17 @@ class PostCheck:
     # -- the checks -----------------------------------------------------------------------
 
     def run(self) -> None:
+        from omnipress.checks_blog import check_blog
+        from omnipress.checks_pdf import check_pdf
+
         for record in self.records:
             data = self.read(record)
             if data is None:
                 continue
             if record.channel == "blog" and self.blog is not None and record.campaign is None:
-                self.check_blog(record, self.blog)
+                check_blog(self, record, self.blog)
             elif record.channel == "pdf":
-                self.check_pdf(record, read_pdf(data))
+                check_pdf(self, record, read_pdf(data))
             elif record.channel == "linkedin":
                 text, problem = read_text(data)
                 if problem:
@@ -158,211 +163,6 @@ class PostCheck:
                         hint="save it as UTF-8, or " + REBUILD,
                     )
                 self.check_linkedin(record, text)
-
-    def check_blog(self, record: OutputRecord, page: BlogFacts) -> None:
-        ref = self.ref
-        structure = list(page.document.problems)
-        if (page.document.doctype or "").lower() != "html":
-            structure.insert(0, "no <!DOCTYPE html> declaration")
-        if not page.lang:
-            structure.append("<html> has no lang attribute")
-        if not page.has_charset:
-            structure.append('no <meta charset="utf-8">')
-        if page.title is None:
-            structure.append("no <title>")
-        for problem in structure[:5]:
-            self.add(
-                record,
-                "blog.html",
-                f"invalid HTML5 structure: {problem}",
-                hint="fix the blog templates, then " + REBUILD,
-            )
-        if len(page.h1s) != 1:
-            self.add(
-                record,
-                "blog.h1",
-                f"the page has {len(page.h1s)} <h1> headings; it needs exactly one, the post title",
-                expected=f"1 <h1>: {ref.title}",
-                found="; ".join(page.h1s) or "none",
-                hint="use ## (an <h2>) for headings inside the post body",
-            )
-        elif page.h1s[0] != ref.title:
-            self.add(
-                record,
-                "blog.h1",
-                f"the <h1> is not the post title (from {ref.source})",
-                expected=ref.title,
-                found=page.h1s[0],
-            )
-        if page.title and len(page.title) > rules.BLOG_TITLE_MAX:
-            self.add(
-                record,
-                "blog.title-length",
-                f"<title> is {len(page.title)} characters; search results cut it at about "
-                f"{rules.BLOG_TITLE_MAX}",
-                expected=f"≤ {rules.BLOG_TITLE_MAX}",
-                found=str(len(page.title)),
-                severity=WARNING,
-                hint="shorten the post title",
-            )
-        self.check_description(record, page)
-        if page.canonical != ref.canonical:
-            self.add(
-                record,
-                "blog.canonical",
-                "the canonical URL is not the post's address",
-                expected=ref.canonical,
-                found=page.canonical or "none",
-            )
-        self.check_images(record, page)
-        self.check_scripts(record, page)
-        self.check_blog_facts(record, page)
-        cta = self.cta_reference(None)
-        if cta is not None:
-            if not page.ctas:
-                self.add(
-                    record,
-                    "consistency.cta-label",
-                    "the page has no call to action",
-                    expected=cta.label,
-                    found="none",
-                    hint=REBUILD,
-                )
-            else:
-                self.compare_cta(record, cta, page.ctas[0].label, page.ctas[0].url)
-        if self.fresh:
-            for block_id in record.blocks:
-                block = self.ctx.project.blocks.get(block_id)
-                if block is not None and block.type != "cta":
-                    self.check_blog_block(record, page, block)
-
-    def check_description(self, record: OutputRecord, page: BlogFacts) -> None:
-        description = page.description
-        if not description or not description.strip():
-            self.add(
-                record,
-                "blog.meta-description",
-                "the page has no meta description",
-                hint="set description (or summary) in the post's front matter",
-            )
-        elif len(description) > rules.META_DESCRIPTION_MAX:
-            self.add(
-                record,
-                "blog.meta-description",
-                f"the meta description is {len(description)} characters",
-                expected=f"≤ {rules.META_DESCRIPTION_MAX}",
-                found=str(len(description)),
-                hint="shorten description (or summary) in the post's front matter",
-            )
-
-    def check_images(self, record: OutputRecord, page: BlogFacts) -> None:
-        folder = posixpath.dirname(record.path)
-        for image in page.images:
-            if image.alt is None or not image.alt.strip():
-                self.add(
-                    record,
-                    "blog.images",
-                    f"line {image.line}: image {image.src!r} has no alt text",
-                    hint="describe the image: ![what it shows](images/NAME)",
-                )
-            parts = urlsplit(image.src)
-            if parts.scheme in {"http", "https"} or image.src.startswith("//"):
-                self.add(
-                    record,
-                    "blog.images",
-                    f"line {image.line}: image {image.src!r} is remote",
-                    hint="put it in content/images/ and use images/NAME",
-                )
-            elif parts.scheme == "data":
-                continue
-            elif parts.scheme or not image.src:
-                self.add(
-                    record,
-                    "blog.images",
-                    f"line {image.line}: image source {image.src!r} is not a local file",
-                )
-            else:
-                target = posixpath.normpath(posixpath.join(folder, parts.path))
-                if target.startswith("../") or not (self.ctx.output / target).is_file():
-                    self.add(
-                        record,
-                        "blog.images",
-                        f"line {image.line}: image {image.src!r} is not in output/ ({target})",
-                        hint=REBUILD,
-                    )
-
-    def check_scripts(self, record: OutputRecord, page: BlogFacts) -> None:
-        for script in page.scripts:
-            if script.type == "application/ld+json" and script.in_head and not script.src:
-                continue  # the page's own structured data
-            what = (
-                f"src={script.src!r}"
-                if script.src
-                else f"type={script.type or 'text/javascript'!r}"
-            )
-            self.add(
-                record,
-                "blog.scripts",
-                f"line {script.line}: a <script {what}> is on the page",
-                hint="content may not run scripts; remove it from the post or template",
-            )
-        for handler in page.handlers:
-            self.add(
-                record,
-                "blog.scripts",
-                f"active content on the page: {handler}",
-                hint="content may not run scripts",
-            )
-
-    def check_blog_facts(self, record: OutputRecord, page: BlogFacts) -> None:
-        ref, ld = self.ref, page.json_ld or {}
-        author = ld.get("author")
-        places = {
-            "consistency.title": (
-                ref.title,
-                [
-                    ("<title>", page.title),
-                    ("og:title", page.meta.get("og:title")),
-                    ("JSON-LD headline", ld.get("headline")),
-                ],
-            ),
-            "consistency.author": (
-                ref.author,
-                [
-                    ("byline", page.author),
-                    ("meta author", page.meta.get("author")),
-                    ("JSON-LD author", author.get("name") if isinstance(author, dict) else None),
-                ],
-            ),
-            "consistency.date": (
-                ref.date_iso,
-                [
-                    ("<time datetime>", page.date_iso),
-                    ("article:published_time", page.meta.get("article:published_time")),
-                    ("JSON-LD datePublished", ld.get("datePublished")),
-                ],
-            ),
-        }
-        for rule, (expected, found) in places.items():
-            for where, value in found:
-                if value is not None and value != expected:
-                    self.add(
-                        record,
-                        rule,
-                        f"the blog's {where} differs from {ref.source}",
-                        expected=expected,
-                        found=value,
-                        hint=REBUILD,
-                    )
-        if page.date_text is not None and page.date_text != ref.date_display:
-            self.add(
-                record,
-                "consistency.date",
-                f"the blog's byline date differs from {ref.source}",
-                expected=ref.date_display,
-                found=page.date_text,
-                hint=REBUILD,
-            )
 
     def compare_cta(self, record: OutputRecord, cta: CtaReference, label: str, url: str) -> None:
         channel = record.channel
@@ -382,198 +182,6 @@ class PostCheck:
                 f"the {channel} CTA goes somewhere else than {cta.source}",
                 expected=cta.url + " (UTM tags aside)",
                 found=url,
-                hint="the URL lives in the cta block; " + REBUILD,
-            )
-
-    def check_blog_block(self, record: OutputRecord, page: BlogFacts, block: Block) -> None:
-        expected = self.ctx.block_text(block.id, "blog")
-        shown = page.blocks.get(block.id, [])
-        if not shown:
-            self.add(
-                record,
-                self.block_rule(block, "blog"),
-                f"block {block.id!r} is not on the page (no data-block={block.id!r})",
-                expected=_clip(expected),
-                found="missing",
-                hint=REBUILD,
-            )
-        for text in shown:
-            if comparable(text) != comparable(expected):
-                want, got = difference(expected, text)
-                self.add(
-                    record,
-                    self.block_rule(block, "blog"),
-                    self.block_message(block),
-                    expected=want,
-                    found=got,
-                    hint=self.block_hint(block),
-                )
-
-    def check_pdf(self, record: OutputRecord, pdf: PdfFacts) -> None:
-        ref = self.ref
-        if pdf.error:
-            self.add(record, "pdf.readable", f"the PDF cannot be read: {pdf.error}", hint=REBUILD)
-            return
-        if pdf.pages != 1:
-            self.add(
-                record,
-                "pdf.one-page",
-                f"the one-pager has {pdf.pages} pages",
-                expected="1",
-                found=str(pdf.pages),
-                hint="show fewer blocks in pdf.blocks, or shorten the summary",
-            )
-        missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
-        if missing:
-            self.add(
-                record,
-                "pdf.metadata",
-                "document properties missing: " + ", ".join(missing),
-                hint="set them in the post (title, author, summary, tags)",
-            )
-        if not pdf.lang or not pdf.tagged:
-            self.add(
-                record,
-                "pdf.metadata",
-                "the PDF is not tagged for accessibility "
-                f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
-                hint=REBUILD,
-            )
-        if pdf.unembedded_fonts:
-            self.add(
-                record,
-                "pdf.fonts",
-                "fonts not embedded: " + ", ".join(pdf.unembedded_fonts),
-                hint="use fonts WeasyPrint can embed (installed or @font-face)",
-            )
-        if not contains(pdf.text, ref.title):
-            self.add(
-                record,
-                "pdf.title",
-                "the title is not in the PDF's text",
-                expected=ref.title,
-                found=_clip(words(pdf.text), 120),
-                hint=REBUILD,
-            )
-        if pdf.metadata["title"] and pdf.metadata["title"] != ref.title:
-            self.add(
-                record,
-                "consistency.title",
-                f"the PDF's Title property differs from {ref.source}",
-                expected=ref.title,
-                found=pdf.metadata["title"],
-                hint=REBUILD,
-            )
-        if pdf.metadata["author"] and pdf.metadata["author"] != ref.author:
-            self.add(
-                record,
-                "consistency.author",
-                f"the PDF's Author property differs from {ref.source}",
-                expected=ref.author,
-                found=pdf.metadata["author"],
-                hint=REBUILD,
-            )
-        elif not contains(pdf.text, ref.author):
-            self.add(
-                record,
-                "consistency.author",
-                "the author is not named in the PDF's text",
-                expected=ref.author,
-                found="missing",
-                hint=REBUILD,
-            )
-        self.check_pdf_date(record, pdf)
-        self.check_pdf_links(record, pdf)
-        if self.fresh:
-            for block_id in record.blocks:
-                block = self.ctx.project.blocks.get(block_id)
-                if block is not None and block.type != "cta":
-                    self.check_text_block(record, pdf.text, block)
-            self.check_figures(record, pdf.text)
-
-    def check_pdf_date(self, record: OutputRecord, pdf: PdfFacts) -> None:
-        ref = self.ref
-        stamp = pdf.metadata["creation_date"].removeprefix("D:")[:8]
-        if stamp and stamp != ref.date_iso.replace("-", ""):
-            self.add(
-                record,
-                "consistency.date",
-                "the PDF's creation date differs from the post date",
-                expected=ref.date_iso,
-                found=pdf.metadata["creation_date"],
-                hint=REBUILD,
-            )
-        if not contains(pdf.text, ref.date_display):
-            shown = DATES.findall(words(pdf.text))
-            self.add(
-                record,
-                "consistency.date",
-                f"the PDF's date differs from {ref.source}",
-                expected=ref.date_display,
-                found=", ".join(shown) or "no date",
-                hint=REBUILD,
-            )
-
-    def check_pdf_links(self, record: OutputRecord, pdf: PdfFacts) -> None:
-        ref = self.ref
-        links = list(pdf.links)
-        if not links:
-            self.add(record, "pdf.links", "the PDF has no clickable links", hint=REBUILD)
-        for link in links:
-            if urlsplit(link).scheme not in {"http", "https", "mailto", "tel"}:
-                self.add(record, "pdf.links", f"link target {link!r} is not a web address")
-        if links and not any(without_utm(link) == ref.canonical for link in links):
-            self.add(
-                record,
-                "pdf.links",
-                "the link to the blog post is missing or not clickable",
-                expected=ref.canonical,
-                found=", ".join(links),
-                hint=REBUILD,
-            )
-        for printed in rules.URL_PATTERN.findall(words(pdf.text)):
-            printed = printed.rstrip(".,;:!?)")
-            if not any(link.startswith(printed) or printed.startswith(link) for link in links):
-                self.add(
-                    record, "pdf.links", f"{printed} is printed but not clickable", hint=REBUILD
-                )
-        if pdf.other_annotations:
-            self.add(
-                record,
-                "pdf.links",
-                f"{pdf.other_annotations} link(s) go nowhere",
-                severity=WARNING,
-                hint=REBUILD,
-            )
-        cta = self.cta_reference(record.campaign)
-        if cta is None:
-            return
-        if not contains(pdf.text, cta.label):
-            self.add(
-                record,
-                "pdf.cta",
-                f"the call to action {cta.label!r} is not in the PDF's text",
-                expected=cta.label,
-                found="missing",
-                hint=REBUILD,
-            )
-        buttons = [link for link in links if without_utm(link) != ref.canonical]
-        if not buttons:
-            self.add(
-                record,
-                "pdf.cta",
-                "the PDF has no clickable call to action",
-                expected=cta.url,
-                found="no link besides the blog post",
-                hint=REBUILD,
-            )
-        elif not any(without_utm(link) == cta.url for link in buttons):
-            self.add(
-                record,
-                "consistency.cta-url",
-                f"the PDF's call to action goes somewhere else than {cta.source}",
-                expected=cta.url + " (UTM tags aside)",
-                found=", ".join(buttons),
                 hint="the URL lives in the cta block; " + REBUILD,
             )
 
@@ -606,7 +214,7 @@ class PostCheck:
                 found="missing",
                 hint=REBUILD,
             )
-        if self.fresh:
+        if self.checks_content(record):
             for block_id in record.blocks:
                 block = project.blocks.get(block_id)
                 if block is not None and block.type != "cta":
@@ -675,7 +283,7 @@ class PostCheck:
 
     def block_message(self, block: Block) -> str:
         others = sorted(block_users(self.ctx, block.id) - {self.slug})
-        shared = f"; posts {', '.join(others)} use it too" if others else ""
+        shared = f" (also used by {', '.join(others)})" if others else ""
         return f"{block.type} block {block.id!r} does not read as it is written{shared}"
 
     def block_hint(self, block: Block) -> str:
@@ -696,7 +304,7 @@ def difference(expected: str, found: str, margin: int = 4) -> tuple[str, str]:
             return _ellipsis(want, start_a, i2 + margin, len(a)), _ellipsis(
                 got, start_b, j2 + margin, len(b)
             )
-    return _clip(words(expected)), _clip(words(found))
+    return clip(words(expected)), clip(words(found))
 
 
 def closest_passage(text: str, expected: str) -> str:
@@ -720,5 +328,5 @@ def _ellipsis(text: str, start: int, end: int, total: int) -> str:
     return ("…" if start > 0 else "") + text + ("…" if end < total else "")
 
 
-def _clip(text: str, limit: int = 160) -> str:
+def clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

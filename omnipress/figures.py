@@ -50,11 +50,21 @@ def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
     flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
     found = []
     for match in FIGURE.finditer(flat):
-        start, end = max(0, match.start() - 30), min(len(flat), match.end() + 30)
-        context = (
-            ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
+        before = flat[: match.start()].split()[-5:]
+        after = flat[match.end() :].split()[:5]
+        context = " ".join(
+            [
+                *before,
+                match.group(0)
+                + (
+                    after.pop(0)
+                    if after and not flat[match.end() : match.end() + 1].isspace()
+                    else ""
+                ),
+                *after,
+            ]
         )
-        found.append(Figure(" ".join(match.group(0).split()), context))
+        found.append(Figure(" ".join(match.group(0).split()), "…" + context + "…"))
     return found
 
 

@@ -84,7 +84,7 @@ def _files_under(ctx: CheckContext) -> list[str]:
 def check_stale(ctx: CheckContext) -> None:
     """Compare what each output was built from with what content/ and templates/ hold now.
 
-    Records the posts with a stale output in ``ctx.stale_posts``: their files are then only
+    Records the posts built from older content in ``ctx.stale_posts``: their files are then only
     compared with each other, not with today's content, so one change is reported once.
     """
     project, manifest = ctx.project, ctx.manifest
@@ -151,7 +151,7 @@ def check_stale(ctx: CheckContext) -> None:
             _check_campaign(ctx, record.campaign, where)
         if record.templates_digest != templates.get(record.channel):
             outdated_templates[record.channel].append(record.path)
-            ctx.stale_posts.add(record.post)
+            ctx.stale_outputs.add(record.path)
     for channel, paths in sorted(outdated_templates.items()):
         ctx.add(
             "freshness.template-hash",

@@ -79,7 +79,7 @@ def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
     result = WhereUsed(
         block_id=block_id,
         block_type=block.type if block else recorded.get("type"),
-        path=str(block.path.relative_to(project.root))
+        path=str(block.path.relative_to(project.root.parent))
         if block and project
         else recorded.get("path"),
         current_hash=block.digest if block else None,
@@ -201,14 +201,15 @@ def print_where_used(result: WhereUsed, console: Console) -> None:
             f"Used by {len(result.posts)} post(s), {len(result.campaigns)} campaign(s), "
             f"{len(result.uses)} output file(s):"
         )
+    width = max((len(use.file) for use in result.uses), default=0)
     for post in result.posts:
         out(f"  post [bold]{escape(post)}[/bold]")
         for use in (u for u in result.uses if u.post == post):
             how = "through " + ", ".join(use.via) if use.via else "directly"
             style = "green" if use.status == "up to date" else "red"
+            stale = f" (built from {use.built_hash})" if use.status == "stale" else ""
             out(
-                f"    {escape(use.file):<70} {how:<32} [{style}]{use.status}[/{style}]"
-                + (f" (built from {use.built_hash})" if use.status == "stale" else "")
+                f"    {escape(use.file):<{width}}  {how:<24} [{style}]{use.status}[/{style}]{stale}"
             )
     if result.campaigns:
         out("  campaigns: " + ", ".join(result.campaigns))

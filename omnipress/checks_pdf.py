@@ -1,0 +1,187 @@
+"""The one-pager's rules, read from the PDF itself: one page, document properties and tags,
+embedded fonts, title, CTA and links (clickable, to the right places), date and author."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from omnipress import rules
+from omnipress.checkmodel import WARNING
+from omnipress.consistency import REBUILD, clip
+from omnipress.figures import DATES
+from omnipress.links import without_utm
+from omnipress.manifest import OutputRecord
+from omnipress.readback import PdfFacts, contains, words
+
+if TYPE_CHECKING:
+    from omnipress.consistency import PostCheck
+
+
+def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
+    ref = pc.ref
+    if pdf.error:
+        pc.add(record, "pdf.readable", f"the PDF cannot be read: {pdf.error}", hint=REBUILD)
+        return
+    if pdf.pages != 1:
+        pc.add(
+            record,
+            "pdf.one-page",
+            f"the one-pager has {pdf.pages} pages",
+            expected="1",
+            found=str(pdf.pages),
+            hint="show fewer blocks in pdf.blocks, or shorten the summary",
+        )
+    missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
+    if missing:
+        pc.add(
+            record,
+            "pdf.metadata",
+            "document properties missing: " + ", ".join(missing),
+            hint="set them in the post (title, author, summary, tags)",
+        )
+    if not pdf.lang or not pdf.tagged:
+        pc.add(
+            record,
+            "pdf.metadata",
+            "the PDF is not tagged for accessibility "
+            f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
+            hint=REBUILD,
+        )
+    if pdf.unembedded_fonts:
+        pc.add(
+            record,
+            "pdf.fonts",
+            "fonts not embedded: " + ", ".join(pdf.unembedded_fonts),
+            hint="use fonts WeasyPrint can embed (installed or @font-face)",
+        )
+    if not contains(pdf.text, ref.title):
+        pc.add(
+            record,
+            "pdf.title",
+            "the title is not in the PDF's text",
+            expected=ref.title,
+            found=clip(words(pdf.text), 120),
+            hint=REBUILD,
+        )
+    if pdf.metadata["title"] and pdf.metadata["title"] != ref.title:
+        pc.add(
+            record,
+            "consistency.title",
+            f"the PDF's Title property differs from {ref.source}",
+            expected=ref.title,
+            found=pdf.metadata["title"],
+            hint=REBUILD,
+        )
+    if pdf.metadata["author"] and pdf.metadata["author"] != ref.author:
+        pc.add(
+            record,
+            "consistency.author",
+            f"the PDF's Author property differs from {ref.source}",
+            expected=ref.author,
+            found=pdf.metadata["author"],
+            hint=REBUILD,
+        )
+    elif not contains(pdf.text, ref.author):
+        pc.add(
+            record,
+            "consistency.author",
+            "the author is not named in the PDF's text",
+            expected=ref.author,
+            found="missing",
+            hint=REBUILD,
+        )
+    check_pdf_date(pc, record, pdf)
+    check_pdf_links(pc, record, pdf)
+    if pc.checks_content(record):
+        for block_id in record.blocks:
+            block = pc.ctx.project.blocks.get(block_id)
+            if block is not None and block.type != "cta":
+                pc.check_text_block(record, pdf.text, block)
+        pc.check_figures(record, pdf.text)
+
+
+def check_pdf_date(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
+    ref = pc.ref
+    stamp = pdf.metadata["creation_date"].removeprefix("D:")[:8]
+    if stamp and stamp != ref.date_iso.replace("-", ""):
+        pc.add(
+            record,
+            "consistency.date",
+            "the PDF's creation date differs from the post date",
+            expected=ref.date_iso,
+            found=pdf.metadata["creation_date"],
+            hint=REBUILD,
+        )
+    if not contains(pdf.text, ref.date_display):
+        shown = DATES.findall(words(pdf.text))
+        pc.add(
+            record,
+            "consistency.date",
+            f"the PDF's date differs from {ref.source}",
+            expected=ref.date_display,
+            found=", ".join(shown) or "no date",
+            hint=REBUILD,
+        )
+
+
+def check_pdf_links(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
+    ref = pc.ref
+    links = list(pdf.links)
+    if not links:
+        pc.add(record, "pdf.links", "the PDF has no clickable links", hint=REBUILD)
+    for link in links:
+        if urlsplit(link).scheme not in {"http", "https", "mailto", "tel"}:
+            pc.add(record, "pdf.links", f"link target {link!r} is not a web address")
+    if links and not any(without_utm(link) == ref.canonical for link in links):
+        pc.add(
+            record,
+            "pdf.links",
+            "the link to the blog post is missing or not clickable",
+            expected=ref.canonical,
+            found=", ".join(links),
+            hint=REBUILD,
+        )
+    for printed in rules.URL_PATTERN.findall(words(pdf.text)):
+        printed = printed.rstrip(".,;:!?)")
+        if not any(link.startswith(printed) or printed.startswith(link) for link in links):
+            pc.add(record, "pdf.links", f"{printed} is printed but not clickable", hint=REBUILD)
+    if pdf.other_annotations:
+        pc.add(
+            record,
+            "pdf.links",
+            f"{pdf.other_annotations} link(s) go nowhere",
+            severity=WARNING,
+            hint=REBUILD,
+        )
+    cta = pc.cta_reference(record.campaign)
+    if cta is None:
+        return
+    if not contains(pdf.text, cta.label):
+        pc.add(
+            record,
+            "pdf.cta",
+            f"the call to action {cta.label!r} is not in the PDF's text",
+            expected=cta.label,
+            found="missing",
+            hint=REBUILD,
+        )
+    buttons = [link for link in links if without_utm(link) != ref.canonical]
+    if not buttons:
+        pc.add(
+            record,
+            "pdf.cta",
+            "the PDF has no clickable call to action",
+            expected=cta.url,
+            found="no link besides the blog post",
+            hint=REBUILD,
+        )
+    elif not any(without_utm(link) == cta.url for link in buttons):
+        pc.add(
+            record,
+            "consistency.cta-url",
+            f"the PDF's call to action goes somewhere else than {cta.source}",
+            expected=cta.url + " (UTM tags aside)",
+            found=", ".join(buttons),
+            hint="the URL lives in the cta block; " + REBUILD,
+        )

@@ -1,0 +1,43 @@
+"""What counts as a figure (a claim a reader could quote back) and what does not."""
+
+from __future__ import annotations
+
+from omnipress.figures import figure_values, figures_in
+from omnipress.readback import comparable, contains
+
+
+def values(text: str, ignore: tuple[str, ...] = ()) -> list[str]:
+    return [f.value for f in figures_in(text, ignore)]
+
+
+def test_numbers_percentages_money_and_years_are_figures() -> None:
+    text = "Costs fell 40% (from £1.2m) in 2019 across 1,200 patients and 12 per cent of sites."
+    assert values(text) == ["40%", "£1.2m", "2019", "1,200", "12 per cent"]
+
+
+def test_dates_urls_and_guideline_names_are_not_figures() -> None:
+    text = (
+        "Published 5 November 2025 (2025-11-05). Follows ICH E6(R3) and E8(R1); see "
+        "https://www.example.com/2024/report?id=77 for B2B details."
+    )
+    assert values(text) == []
+
+
+def test_ignored_phrases_such_as_the_legal_line() -> None:
+    legal = "© 2026 Example Ltd · Registered in England and Wales No. 00000000"
+    assert values(f"7 disciplines.\n{legal}", ignore=(legal,)) == ["7"]
+
+
+def test_a_stat_glued_to_its_label_by_pdf_extraction_is_still_read() -> None:
+    assert values("4clinical trial phases") == ["4"]
+
+
+def test_sources_give_the_allowed_set() -> None:
+    assert figure_values(["phase 1 to phase 4", "value 7"]) == {"1", "4", "7"}
+
+
+def test_comparable_text_survives_pdf_extraction_but_keeps_numbers_apart() -> None:
+    assert contains("scale-\nup and “quoted” ADaM", 'scale-up and "quoted" adam')
+    assert contains("7biometrics disciplines", "7 biometrics disciplines")
+    assert not contains("17 biometrics disciplines", "7 biometrics disciplines")
+    assert comparable("E6(R3)") == "e|6|r|3|"
