@@ -193,7 +193,7 @@ class PostCheck:
         links = rules.URL_PATTERN.findall(text)
         campaign = project.campaigns.get(record.campaign) if record.campaign else None
         wanted = campaign.utm_campaign if campaign else project.site.utm_campaign
-        if len(links) == 1 and (record.campaign is None or campaign is not None):
+        if len(links) == 1 and self.checks_content(record):
             tagged = utm_params(links[0].rstrip(".,;:!?)")).get("utm_campaign")
             if tagged != wanted:
                 self.add(

@@ -411,6 +411,26 @@ def test_post_template_and_site_changes_are_stale(output: Path, project_copy: Pa
     assert {"freshness.post-hash", "freshness.template-hash", "freshness.site-hash"} <= found
 
 
+def test_a_content_change_is_reported_once_as_stale(output: Path, project_copy: Path) -> None:
+    post = project_copy / f"content/posts/{CDMO}.md"
+    post.write_text(post.read_text().replace('title: "CRO or CDMO:', 'title: "CDMO or CRO:'))
+    report = check(output, project_copy / "content", project_copy / "templates")
+    assert rules(report) == {"freshness.post-hash"}
+    manifest = Manifest.from_json((output / "manifest.json").read_text(encoding="utf-8"))
+    assert {f.file for f in report.errors} == {r.path for r in manifest.outputs if r.post == CDMO}
+
+
+def test_broken_content_stops_the_check(
+    output: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = project_copy / f"content/posts/{CDMO}.md"
+    post.write_text(post.read_text().replace("date: 2025-11-05", "date: [unclosed"))
+    args = ["--output", str(output), "--content", str(project_copy / "content")]
+    assert main(["check", *args]) == 1
+    err = capsys.readouterr().err
+    assert f"{CDMO}.md" in err and "Check stopped" in err and "Traceback" not in err
+
+
 def test_new_post_not_built_yet(output: Path, project_copy: Path) -> None:
     content = project_copy / "content"
     source = (content / f"posts/{CDMO}.md").read_text()
