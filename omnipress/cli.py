@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress import check, whereused
+from omnipress import check, scaffold, serve, whereused
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -151,6 +151,22 @@ COMMANDS: dict[str, Command] = {
         "whether each use is up to date. An unknown id exits 2.",
         add_arguments=whereused.add_arguments,
         run=whereused.run,
+    ),
+    "serve": Command(
+        help="preview every channel in the browser; rebuilds when you save",
+        description="Build, then serve a preview at http://127.0.0.1:8000/ that shows each "
+        "post's blog page, PDF one-pager and LinkedIn post side by side, and reloads itself "
+        "when a file in content/ or templates/ changes.",
+        add_arguments=serve.add_arguments,
+        run=serve.run,
+    ),
+    "new": Command(
+        help="start a new post, block or campaign from a commented template",
+        description="Write content/posts/SLUG.md, content/blocks/ID.md (with --type) or "
+        "content/campaigns/NAME.yaml with every field explained, today's date and the site's "
+        "defaults. Never overwrites a file.",
+        add_arguments=scaffold.add_arguments,
+        run=scaffold.run,
     ),
 }
 

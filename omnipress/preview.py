@@ -1,0 +1,448 @@
+"""What the live preview shows, decided in Python: the facts its templates print.
+
+The preview pages (``python build.py serve``) put the three channels of a post side by side.
+Everything a marketer reads there that is a *decision* — where LinkedIn folds the post, how
+many characters it has against the limit, which words are hashtags and links, whether `check`
+passed — is computed here from the built files, so the templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from omnipress.channels import CHANNELS
+from omnipress.errors import Problem
+from omnipress.links import utm_params
+from omnipress.manifest import Manifest
+from omnipress.model import Project
+from omnipress.rules import (
+    HASHTAG_PATTERN,
+    HASHTAGS_MAX,
+    HASHTAGS_MIN,
+    LINKEDIN_FOLD_CHARS,
+    LINKEDIN_MAX_CHARS,
+    URL_PATTERN,
+    check_linkedin,
+    linkedin_hook,
+)
+from omnipress.views import display_date
+
+OUTPUT_PREFIX = "/output/"
+
+
+# ---------------------------------------------------------------- check status
+
+
+@dataclass(frozen=True)
+class FindingView:
+    severity: str  # "error" or "warning"
+    rule: str
+    channel: str
+    file: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """The `check` result for one post: "passed", "warnings", "failed" or "not checked"."""
+
+    state: str
+    label: str
+    findings: tuple[FindingView, ...] = ()
+
+
+NOT_CHECKED = CheckStatus("not checked", "not checked")
+
+
+def _text(value: Any) -> str:
+    """An enum's value or a plain string, for findings from any version of `check`."""
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
+def finding_view(finding: Any) -> FindingView:
+    return FindingView(
+        severity=_text(getattr(finding, "severity", "error")).lower() or "error",
+        rule=_text(getattr(finding, "rule", "")),
+        channel=_text(getattr(finding, "channel", "")),
+        file=_text(getattr(finding, "file", "")),
+        message=_text(getattr(finding, "message", "")),
+        hint=_text(getattr(finding, "hint", "")),
+    )
+
+
+def check_status(findings: list[FindingView]) -> CheckStatus:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if errors:
+        return CheckStatus("failed", f"check: {errors} error(s)", tuple(findings))
+    if warnings:
+        return CheckStatus("warnings", f"check: {warnings} warning(s)", tuple(findings))
+    return CheckStatus("passed", "check passed")
+
+
+@dataclass(frozen=True)
+class CheckResults:
+    """`check`'s findings grouped by post; ``available`` is False when it could not run."""
+
+    available: bool
+    by_post: dict[str, list[FindingView]]
+    general: tuple[FindingView, ...] = ()
+    note: str = ""
+
+    def status(self, slug: str, files: set[str] | None = None) -> CheckStatus:
+        """The status of a post, or of the files of one variant of it (a campaign's)."""
+        if not self.available:
+            return NOT_CHECKED
+        findings = self.by_post.get(slug, [])
+        if files is not None:
+            findings = [f for f in findings if not f.file or f.file in files]
+        return check_status(findings)
+
+
+def run_check_safely(output: Path, content: Path, templates: Path) -> CheckResults:
+    """Run `check` (``omnipress.check.run_check``) if this version of omnipress has it.
+
+    The preview must keep working when `check` is missing or fails, so any problem here
+    becomes "not checked" with a note, never an error page.
+    """
+    try:
+        from omnipress.check import run_check  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return CheckResults(False, {}, note="`check` is not available in this version")
+    try:
+        report = run_check(output, content, templates)
+    except Exception as exc:
+        return CheckResults(False, {}, note=f"`check` could not run: {exc}")
+    by_post: dict[str, list[FindingView]] = {}
+    general: list[FindingView] = []
+    for finding in getattr(report, "findings", []):
+        view = finding_view(finding)
+        post = _text(getattr(finding, "post", ""))
+        if post:
+            by_post.setdefault(post, []).append(view)
+        else:
+            general.append(view)
+    return CheckResults(True, by_post, tuple(general))
+
+
+# ---------------------------------------------------------------- LinkedIn card
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of the LinkedIn text: plain text, a hashtag or a link (LinkedIn colours both)."""
+
+    kind: str  # "text", "hashtag" or "link"
+    text: str
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count against a limit, e.g. characters against 3,000."""
+
+    count: int
+    limit: str
+    ok: bool
+
+    @property
+    def shown(self) -> str:
+        return f"{self.count:,}"
+
+
+@dataclass(frozen=True)
+class LinkedInCard:
+    """A LinkedIn post as LinkedIn shows it: the text above the '…see more' fold, the rest,
+    and the facts the channel rules are about."""
+
+    above_fold: tuple[Span, ...]
+    below_fold: tuple[Span, ...]
+    characters: Measure
+    hook: Measure
+    hashtags: tuple[str, ...]
+    hashtag_count: Measure
+    link: str
+    link_domain: str
+    link_utm: tuple[tuple[str, str], ...]
+    links: int
+    problems: tuple[str, ...]  # the LinkedIn rules this text breaks
+
+
+def fold_position(text: str) -> int:
+    """Where LinkedIn cuts the post for '…see more': after the hook (its first paragraph)
+    when that fits in the first ~210 characters, else at the last space before them."""
+    hook = linkedin_hook(text)
+    start = text.find(hook) if hook else 0
+    end = max(start, 0) + len(hook)
+    if len(hook) <= LINKEDIN_FOLD_CHARS:
+        return end
+    cut = text.rfind(" ", 0, LINKEDIN_FOLD_CHARS)
+    return cut if cut > 0 else LINKEDIN_FOLD_CHARS
+
+
+def spans(text: str) -> tuple[Span, ...]:
+    """Split text into plain runs, links and hashtags, in order."""
+    marks: list[tuple[int, int, str]] = []
+    for match in URL_PATTERN.finditer(text):
+        end = match.start() + len(match.group(0).rstrip(".,;:!?)"))
+        marks.append((match.start(), end, "link"))
+    for match in HASHTAG_PATTERN.finditer(text):
+        if not any(s <= match.start() < e for s, e, _ in marks):
+            marks.append((match.start(), match.end(), "hashtag"))
+    result: list[Span] = []
+    position = 0
+    for start, end, kind in sorted(marks):
+        if start > position:
+            result.append(Span("text", text[position:start]))
+        piece = text[start:end]
+        result.append(Span(kind, piece, piece if kind == "link" else ""))
+        position = end
+    if position < len(text):
+        result.append(Span("text", text[position:]))
+    return tuple(result)
+
+
+def linkedin_card(text: str) -> LinkedInCard:
+    text = text.rstrip("\n")
+    fold = fold_position(text)
+    hook = linkedin_hook(text)
+    tags = tuple("#" + tag for tag in HASHTAG_PATTERN.findall(text))
+    links = [m.rstrip(".,;:!?)") for m in URL_PATTERN.findall(text)]
+    link = links[0] if links else ""
+    return LinkedInCard(
+        above_fold=spans(text[:fold]),
+        below_fold=spans(text[fold:].lstrip("\n")),
+        characters=Measure(len(text), f"{LINKEDIN_MAX_CHARS:,}", len(text) <= LINKEDIN_MAX_CHARS),
+        hook=Measure(len(hook), str(LINKEDIN_FOLD_CHARS), len(hook) <= LINKEDIN_FOLD_CHARS),
+        hashtags=tags,
+        hashtag_count=Measure(
+            len(tags), f"{HASHTAGS_MIN}–{HASHTAGS_MAX}", HASHTAGS_MIN <= len(tags) <= HASHTAGS_MAX
+        ),
+        link=link,
+        link_domain=urlsplit(link).netloc,
+        link_utm=tuple(sorted(utm_params(link).items())),
+        links=len(links),
+        problems=tuple(f"{f.message} [{f.rule}]" for f in check_linkedin(text + "\n")),
+    )
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class ChannelFile:
+    channel: str
+    label: str
+    path: str  # relative to output/
+    href: str  # where the preview server serves it
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    slug: str
+    title: str
+    date: str
+    href: str  # its preview page
+    files: tuple[ChannelFile, ...]
+    status: CheckStatus
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    name: str
+    title: str
+    description: str
+    index_href: str
+    posts: tuple[PostSummary, ...]
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    site_name: str
+    posts: tuple[PostSummary, ...]
+    campaigns: tuple[CampaignSummary, ...]
+    check_note: str
+    general_findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class PostPage:
+    slug: str
+    title: str
+    date: str
+    author: str
+    summary: str
+    campaign: CampaignSummary | None
+    campaigns: tuple[tuple[str, str], ...]  # (name, title) of the campaigns it is in
+    blog: ChannelFile | None
+    pdf: ChannelFile | None
+    linkedin: ChannelFile | None
+    card: LinkedInCard | None
+    link_title: str
+    account: str
+    account_line: str
+    account_initials: str
+    status: CheckStatus
+    check_note: str
+
+
+def initials(name: str) -> str:
+    """'Northstar Biometrics' -> 'NB': the stand-in for a company page's logo."""
+    return "".join(word[0] for word in name.split()[:2] if word[:1].isalnum()).upper()
+
+
+def output_href(path: str, build_id: int) -> str:
+    """The preview server's address of an output file; the build id defeats the cache."""
+    return f"{OUTPUT_PREFIX}{quote(path)}?build={build_id}"
+
+
+def post_href(slug: str, campaign: str | None = None) -> str:
+    href = f"/post/{quote(slug)}/"
+    return href + (f"?campaign={quote(campaign)}" if campaign else "")
+
+
+def channel_files(
+    manifest: Manifest, slug: str, campaign: str | None, build_id: int
+) -> tuple[ChannelFile, ...]:
+    """The files of one post, in channel-table order: a campaign's own variant of a channel
+    where it has one, the base output otherwise (the blog post is the same for everyone)."""
+    records = [r for r in manifest.outputs if r.post == slug]
+    files: list[ChannelFile] = []
+    for channel in CHANNELS:
+        mine = [r for r in records if r.channel == channel.name and r.campaign == campaign]
+        base = [r for r in records if r.channel == channel.name and r.campaign is None]
+        chosen = (mine or base)[:1]
+        files.extend(
+            ChannelFile(channel.name, channel.label, r.path, output_href(r.path, build_id))
+            for r in chosen
+        )
+    return tuple(files)
+
+
+def post_summary(
+    project: Project,
+    manifest: Manifest,
+    checks: CheckResults,
+    slug: str,
+    campaign: str | None,
+    build_id: int,
+) -> PostSummary:
+    post = project.posts[slug]
+    files = channel_files(manifest, slug, campaign, build_id)
+    scope = {f.path for f in files} if campaign else None
+    return PostSummary(
+        slug,
+        post.title,
+        display_date(post.date),
+        post_href(slug, campaign),
+        files,
+        checks.status(slug, scope),
+    )
+
+
+def campaign_summary(
+    project: Project, manifest: Manifest, checks: CheckResults, name: str, build_id: int
+) -> CampaignSummary:
+    campaign = project.campaigns[name]
+    posts = tuple(
+        post_summary(project, manifest, checks, slug, name, build_id)
+        for slug in campaign.posts
+        if slug in project.posts
+    )
+    index = f"campaigns/{name}/index.html"
+    return CampaignSummary(
+        name,
+        campaign.title,
+        campaign.description,
+        output_href(index, build_id),
+        posts,
+    )
+
+
+def index_page(
+    project: Project, manifest: Manifest, checks: CheckResults, build_id: int
+) -> IndexPage:
+    posts = sorted(project.posts.values(), key=lambda p: (p.date, p.slug), reverse=True)
+    return IndexPage(
+        site_name=project.site.name,
+        posts=tuple(
+            post_summary(project, manifest, checks, p.slug, None, build_id)
+            for p in posts
+            if any(r.post == p.slug for r in manifest.outputs)
+        ),
+        campaigns=tuple(
+            campaign_summary(project, manifest, checks, name, build_id)
+            for name in sorted(project.campaigns)
+        ),
+        check_note=checks.note,
+        general_findings=checks.general,
+    )
+
+
+def post_page(
+    project: Project,
+    manifest: Manifest,
+    checks: CheckResults,
+    output: Path,
+    slug: str,
+    campaign: str | None,
+    build_id: int,
+) -> PostPage | None:
+    """The preview of one post (or of its variant in one campaign); None if there is none."""
+    if slug not in project.posts or (campaign is not None and campaign not in project.campaigns):
+        return None
+    post = project.posts[slug]
+    files = {f.channel: f for f in channel_files(manifest, slug, campaign, build_id)}
+    linkedin = files.get("linkedin")
+    card = None
+    if linkedin is not None:
+        try:
+            card = linkedin_card((output / linkedin.path).read_text(encoding="utf-8"))
+        except OSError:
+            card = None
+    author = project.blocks.get(post.author)
+    summary = post_summary(project, manifest, checks, slug, campaign, build_id)
+    return PostPage(
+        slug=slug,
+        title=post.title,
+        date=display_date(post.date),
+        author=str(author.field("name", post.author)) if author else post.author,
+        summary=post.summary,
+        campaign=(
+            campaign_summary(project, manifest, checks, campaign, build_id) if campaign else None
+        ),
+        campaigns=tuple((c.name, c.title) for c in project.campaigns_of(slug)),
+        blog=files.get("blog"),
+        pdf=files.get("pdf"),
+        linkedin=linkedin,
+        card=card,
+        link_title=post.title,
+        account=project.site.name,
+        account_line=project.site.tagline,
+        account_initials=initials(project.site.name),
+        status=summary.status,
+        check_note=checks.note,
+    )
+
+
+# ---------------------------------------------------------------- build errors
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    severity: str
+    where: str  # "content/posts/x.md:12"
+    message: str
+    hint: str
+
+
+def problem_views(problems: list[Problem], root: Path) -> tuple[ProblemView, ...]:
+    return tuple(
+        ProblemView(p.severity.value, p.location(root), p.message, p.hint) for p in problems
+    )

@@ -1,0 +1,405 @@
+"""The preview server behind ``python build.py serve``: state, rebuilds, pages and HTTP.
+
+The server shows two kinds of thing and nothing else: the files of ``output/`` exactly as
+built (byte for byte, nothing injected), under ``/output/``, and the preview pages that put a
+post's blog page, PDF one-pager and LinkedIn post side by side. Only the preview pages carry a
+small script, which asks ``/__preview__/build`` for the build number and reloads the page when
+a save has produced a new build (or a new error).
+
+Watching is watchfiles' job (no hand-written watcher); serving is the standard library's
+``ThreadingHTTPServer``. Builds go through :func:`omnipress.builder.build`, so a failed build
+leaves the last good ``output/`` in place, and the preview shows the error above it.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import jinja2
+
+from omnipress.builder import BuildOptions, build, load_and_validate
+from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
+from omnipress.manifest import Manifest
+from omnipress.model import Project
+from omnipress.preview import (
+    OUTPUT_PREFIX,
+    CheckResults,
+    ProblemView,
+    index_page,
+    post_page,
+    problem_views,
+    run_check_safely,
+)
+
+BUILD_ENDPOINT = "/__preview__/build"
+STATIC_PREFIX = "/__preview__/"
+STATIC_FILES = {"preview.css": "text/css; charset=utf-8"}
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+Log = Callable[[str], None]
+
+
+# ---------------------------------------------------------------- state
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the preview shows after one build: the last good project and manifest, the
+    problems of the latest build (empty when it succeeded), and `check`'s findings."""
+
+    build_id: int = 0
+    ok: bool = False
+    project: Project | None = None
+    manifest: Manifest | None = None
+    checks: CheckResults = field(default_factory=lambda: CheckResults(False, {}))
+    errors: tuple[ProblemView, ...] = ()
+    warnings: tuple[ProblemView, ...] = ()
+    summary: str = "not built yet"
+
+
+def problems_of(exc: Exception, templates: Path) -> list[Problem]:
+    """Any build failure as problems with a place, so the page can say what to fix."""
+    if isinstance(exc, ContentError):
+        return list(exc.problems)
+    if isinstance(exc, UsageError):
+        return [Problem(exc.message, hint=exc.hint)]
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else templates / str(exc.name)
+        hint = "fix the template and save; the preview rebuilds by itself"
+        return [Problem(f"template error: {exc.message}", path, exc.lineno, hint)]
+    if isinstance(exc, jinja2.TemplateError):
+        return [Problem(f"template error: {exc}", hint="fix the template and save")]
+    return [
+        Problem(
+            f"unexpected error: {type(exc).__name__}: {exc}",
+            hint="run `python build.py build --debug` to see the traceback",
+        )
+    ]
+
+
+class Preview:
+    """Builds, remembers the latest result, and renders the preview pages from it."""
+
+    def __init__(self, options: BuildOptions, log: Log | None = None):
+        self.options = options
+        self.root = options.content.resolve().parent
+        self.log = log or (lambda message: None)
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._snapshot = Snapshot()
+        self.building = False
+        self.jinja = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(options.templates), str(PACKAGE_TEMPLATES)]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            auto_reload=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    @property
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return self._snapshot
+
+    @property
+    def output(self) -> Path:
+        return self.options.output.resolve()
+
+    def rebuild(self) -> Snapshot:
+        """Build into output/, load what was built, run `check`; never raises."""
+        with self._build_lock:
+            self.building = True
+            try:
+                snapshot = self._rebuild()
+            finally:
+                self.building = False
+            with self._lock:
+                self._snapshot = snapshot
+            return snapshot
+
+    def _rebuild(self) -> Snapshot:
+        previous = self.snapshot
+        build_id = previous.build_id + 1
+        started = time.strftime("%H:%M:%S")
+        try:
+            report = build(self.options)
+            project = load_and_validate(self.options.content, Problems())
+        except Exception as exc:
+            problems = problems_of(exc, self.options.templates)
+            errors = [p for p in problems if p.severity is Severity.ERROR]
+            shown = problem_views(errors, self.root)
+            self.log(f"{started} build failed: {len(errors)} error(s); showing the last good build")
+            for problem in shown:
+                self.log(f"  {problem.where + ': ' if problem.where else ''}{problem.message}")
+                if problem.hint:
+                    self.log(f"    hint: {problem.hint}")
+            return Snapshot(
+                build_id,
+                False,
+                previous.project,
+                previous.manifest,
+                previous.checks,
+                shown,
+                problem_views([p for p in problems if p not in errors], self.root),
+                f"build failed at {started}",
+            )
+        checks = run_check_safely(self.output, self.options.content, self.options.templates)
+        summary = (
+            f"built {len(report.built)}, reused {len(report.reused)} outputs "
+            f"in {report.seconds:.1f} s at {started}"
+        )
+        self.log(f"{started} {summary.rsplit(' at ', 1)[0]}")
+        return Snapshot(
+            build_id,
+            True,
+            project,
+            report.manifest,
+            checks,
+            (),
+            problem_views(report.warnings.warnings, self.root),
+            summary,
+        )
+
+    # -------------------------------------------------------------- watching
+
+    def watch(self, stop: threading.Event, debounce_ms: int = 300) -> None:
+        """Rebuild whenever something under content/ or templates/ changes, until ``stop``."""
+        import watchfiles
+
+        output = self.output
+        paths = [p for p in (self.options.content, self.options.templates) if p.is_dir()]
+
+        class SourcesOnly(watchfiles.DefaultFilter):
+            def __call__(self, change: Any, path: str) -> bool:
+                return bool(super().__call__(change, path)) and not Path(path).is_relative_to(
+                    output
+                )
+
+        for _changes in watchfiles.watch(
+            *paths,
+            watch_filter=SourcesOnly(),
+            stop_event=stop,
+            debounce=debounce_ms,
+            step=50,
+            raise_interrupt=False,
+        ):
+            self.rebuild()
+
+    # -------------------------------------------------------------- pages
+
+    def page(self, template: str, **context: Any) -> bytes:
+        snapshot = self.snapshot
+        html = self.jinja.get_template(template).render(
+            build_id=snapshot.build_id,
+            build_ok=snapshot.ok,
+            build_summary=snapshot.summary,
+            errors=snapshot.errors,
+            warnings=snapshot.warnings,
+            build_endpoint=BUILD_ENDPOINT,
+            static=STATIC_PREFIX,
+            output_prefix=OUTPUT_PREFIX,
+            site_name=snapshot.project.site.name if snapshot.project else "omnipress",
+            **context,
+        )
+        return html.encode("utf-8")
+
+    def index_html(self) -> bytes:
+        s = self.snapshot
+        index = (
+            index_page(s.project, s.manifest, s.checks, s.build_id)
+            if s.project and s.manifest
+            else None
+        )
+        return self.page("preview/index.html", index=index)
+
+    def post_html(self, slug: str, campaign: str | None) -> bytes | None:
+        s = self.snapshot
+        if s.project is None or s.manifest is None:
+            return self.page("preview/index.html", index=None)
+        view = post_page(s.project, s.manifest, s.checks, self.output, slug, campaign, s.build_id)
+        if view is None:
+            return None
+        return self.page("preview/post.html", view=view)
+
+    def not_found_html(self, path: str) -> bytes:
+        return self.page("preview/not_found.html", path=path)
+
+    def state_json(self) -> bytes:
+        s = self.snapshot
+        state = {"id": s.build_id, "ok": s.ok, "building": self.building, "summary": s.summary}
+        return json.dumps(state).encode("utf-8")
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+def output_file(root: Path, url_path: str) -> Path | None:
+    """The file under ``root`` that a URL path names, or None.
+
+    The path is decoded once; any '.' or '..' segment, backslash or NUL refuses it outright
+    (whether it came literally or %-encoded), and the resolved file must still be inside
+    ``root``, so neither traversal nor a symlink can leave the output directory.
+    """
+    decoded = unquote(url_path)
+    parts = decoded.split("/")
+    if any(p in {".", ".."} or "\\" in p or "\x00" in p for p in parts):
+        return None
+    root = root.resolve()
+    candidate = root.joinpath(*[p for p in parts if p]).resolve()
+    if not candidate.is_relative_to(root):
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def content_type(path: Path) -> str:
+    if path.suffix in {".txt", ".html", ".css", ".json", ".svg"}:
+        kind = mimetypes.guess_type(path.name)[0] or "text/plain"
+        return f"{kind}; charset=utf-8"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], preview: Preview, debug: bool = False):
+        self.preview = preview
+        self.debug = debug
+        super().__init__(address, PreviewHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = str(self.server_address[0]), self.server_address[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/"
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.debug:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self.respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self.respond(send_body=False)
+
+    def host_allowed(self) -> bool:
+        """On a loopback address, answer only requests addressed to this machine by name,
+        so a web page elsewhere cannot read the preview through DNS rebinding."""
+        bound = str(self.server.server_address[0])
+        try:
+            loopback = ip_address(bound).is_loopback
+        except ValueError:
+            loopback = bound == "localhost"
+        if not loopback:
+            return True
+        host = (self.headers.get("Host") or "").strip()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.strip("[]") in LOOPBACK_NAMES
+
+    def respond(self, send_body: bool) -> None:
+        preview = self.server.preview
+        if not self.host_allowed():
+            self.send(HTTPStatus.BAD_REQUEST, b"unknown host\n", "text/plain", send_body)
+            return
+        parts = urlsplit(self.path)
+        path = parts.path
+        query = parse_qs(parts.query)
+        if path == "/":
+            self.send(HTTPStatus.OK, preview.index_html(), "text/html; charset=utf-8", send_body)
+        elif path == BUILD_ENDPOINT:
+            self.send(HTTPStatus.OK, preview.state_json(), "application/json", send_body)
+        elif path.startswith("/post/"):
+            slug = unquote(path.removeprefix("/post/")).strip("/")
+            campaign = query["campaign"][0] if query.get("campaign") else None
+            page = preview.post_html(slug, campaign)
+            self.send_page(page, path, send_body)
+        elif path.startswith(STATIC_PREFIX) and path[len(STATIC_PREFIX) :] in STATIC_FILES:
+            name = path[len(STATIC_PREFIX) :]
+            template = preview.jinja.get_template(f"preview/{name}")
+            data = template.render().encode("utf-8")
+            self.send(HTTPStatus.OK, data, STATIC_FILES[name], send_body)
+        elif path == OUTPUT_PREFIX.rstrip("/"):
+            self.redirect(OUTPUT_PREFIX)
+        elif path.startswith(OUTPUT_PREFIX):
+            self.send_output(path.removeprefix(OUTPUT_PREFIX), send_body)
+        else:
+            self.send_page(None, path, send_body)
+
+    def send_page(self, page: bytes | None, path: str, send_body: bool) -> None:
+        if page is None:
+            data = self.server.preview.not_found_html(path)
+            self.send(HTTPStatus.NOT_FOUND, data, "text/html; charset=utf-8", send_body)
+        else:
+            self.send(HTTPStatus.OK, page, "text/html; charset=utf-8", send_body)
+
+    def send_output(self, relative: str, send_body: bool) -> None:
+        """A built file, byte for byte. HTML from output/ may not run scripts here."""
+        file = output_file(self.server.preview.output, relative)
+        if file is None:
+            self.send_page(None, OUTPUT_PREFIX + relative, send_body)
+            return
+        try:
+            data = file.read_bytes()
+        except OSError:
+            self.send_page(None, OUTPUT_PREFIX + relative, send_body)
+            return
+        kind = content_type(file)
+        extra = {"Content-Security-Policy": "script-src 'none'"} if "html" in kind else {}
+        self.send(HTTPStatus.OK, data, kind, send_body, extra)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def send(
+        self,
+        status: HTTPStatus,
+        data: bytes,
+        kind: str,
+        send_body: bool,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+
+def start_server(preview: Preview, host: str, port: int, debug: bool = False) -> PreviewServer:
+    try:
+        return PreviewServer((host, port), preview, debug)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            "another program (or another preview) uses that port; try --port 8001",
+        ) from None

@@ -1,0 +1,81 @@
+"""``python build.py serve``: a local preview of every channel that rebuilds on save.
+
+This module is the command (its options and its run loop) and stays cheap to import, since
+the command line imports it to list its options; the server is in
+:mod:`omnipress.preview_server`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+from omnipress.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from omnipress.cli import add_paths
+
+    add_paths(parser)
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to listen on (default: 8000; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only)",
+    )
+
+
+def run(args: argparse.Namespace, console: Any) -> int:
+    """Build, serve the preview, rebuild on save; Ctrl+C stops."""
+    from rich.markup import escape
+
+    from omnipress.builder import BuildOptions
+    from omnipress.preview_server import LOOPBACK_NAMES, Preview, start_server
+
+    if not args.content.is_dir():
+        raise UsageError(
+            f"no content directory at {args.content}",
+            "run this in the project folder, or pass --content DIR",
+        )
+    options = BuildOptions(content=args.content, templates=args.templates, output=args.output)
+    preview = Preview(options, log=lambda line: console.print(line, highlight=False, markup=False))
+    server = start_server(preview, args.host, args.port, args.debug)
+    first = preview.rebuild()
+    for problem in first.errors:
+        where = f"{problem.where}: " if problem.where else ""
+        console.print(
+            f"{escape(where)}[red]error[/red]: {escape(problem.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if problem.hint:
+            console.print(f"    hint: {problem.hint}", highlight=False, markup=False)
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), name="watch", daemon=True)
+    watcher.start()
+    if args.host not in LOOPBACK_NAMES:
+        console.print(
+            f"[yellow]note:[/yellow] listening on {escape(args.host)}: other "
+            "computers on your network can open the preview"
+        )
+    console.print(
+        f"Preview at [bold]{server.url}[/bold] — rebuilds when you save a file in "
+        f"{escape(str(args.content))}/ or {escape(str(args.templates))}/. Ctrl+C stops.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    try:
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        console.print("Stopped the preview.")
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=5)
+    return 0
