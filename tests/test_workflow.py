@@ -1,0 +1,105 @@
+"""CI publishes what people build: the GitHub workflow runs the README's own commands, checks
+the outputs, keeps the PDFs and LinkedIn texts, and releases the PDFs on a version tag."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's first shell block, without their comments."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", readme, re.DOTALL)
+    assert block is not None, "README.md has no ```sh block"
+    commands = [line.split("#", 1)[0].strip() for line in block.group(1).splitlines()]
+    return [c for c in commands if c]
+
+
+def readme_direct_build() -> str:
+    """The README's way to run the build after set-up, e.g. `.venv/bin/python build.py`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"`([^`]*python build\.py)` builds directly", readme)
+    assert found is not None, "README.md no longer says how to run the build directly"
+    return found.group(1)
+
+
+def workflow() -> dict[Any, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def triggers(data: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads a bare `on` key as the boolean True.
+    found = data.get("on", data.get(True))
+    assert isinstance(found, dict)
+    return found
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job["steps"])
+
+
+def runs(job: dict[str, Any]) -> list[str]:
+    return [line.strip() for step in steps(job) for line in str(step.get("run", "")).splitlines()]
+
+
+def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
+    matches = [s for s in steps(job) if str(s.get("uses", "")).split("@")[0] == action]
+    assert matches, f"no step uses {action}"
+    return matches[0]
+
+
+def test_workflow_runs_on_push_pull_request_and_version_tags() -> None:
+    on = triggers(workflow())
+    assert "push" in on and "pull_request" in on
+    assert "v*" in on["push"]["tags"]
+
+
+def test_build_job_sets_up_python_and_runs_the_readme_commands_in_order() -> None:
+    job = workflow()["jobs"]["build"]
+    assert str(step_using(job, "actions/setup-python")["with"]["python-version"]) == "3.11"
+    commands = readme_commands()
+    test = next(c for c in commands if c.endswith("test"))
+    build = next(c for c in commands if c.endswith("build"))
+    check = f"{readme_direct_build()} check"
+    ran = runs(job)
+    assert test in ran and build in ran and check in ran
+    assert ran.index(test) < ran.index(build) < ran.index(check)
+    names = [str(s.get("uses", "")).split("@")[0] for s in steps(job)]
+    assert names.index("actions/setup-python") < names.index("actions/upload-artifact")
+
+
+def test_build_job_uploads_the_pdfs_and_linkedin_texts() -> None:
+    upload = step_using(workflow()["jobs"]["build"], "actions/upload-artifact")
+    paths = str(upload["with"]["path"]).split()
+    for expected in (
+        "output/pdf/*.pdf",
+        "output/linkedin/*.txt",
+        "output/campaigns/*/pdf/*.pdf",
+        "output/campaigns/*/linkedin/*.txt",
+    ):
+        assert expected in paths
+    assert upload["with"]["if-no-files-found"] == "error"
+
+
+def test_a_version_tag_attaches_the_pdfs_to_a_release() -> None:
+    jobs = workflow()["jobs"]
+    release = jobs["release"]
+    assert release["needs"] == "build"
+    assert "refs/tags/v" in release["if"]
+    assert release["permissions"]["contents"] == "write"
+    download = step_using(release, "actions/download-artifact")
+    assert (
+        download["with"]["name"]
+        == step_using(jobs["build"], "actions/upload-artifact")["with"]["name"]
+    )
+    files = str(step_using(release, "softprops/action-gh-release")["with"]["files"]).split()
+    assert "output/pdf/*.pdf" in files
