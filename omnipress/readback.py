@@ -313,7 +313,6 @@ def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
     import io
 
     import pypdf
-    from pypdf.errors import PyPdfError
 
     try:
         reader: Any = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -338,7 +337,7 @@ def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
             tagged=bool(mark_info and mark_info.get_object().get("/Marked")),
             unembedded_fonts=tuple(_unembedded_fonts(reader)),
         )
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except Exception as exc:  # a damaged PDF is a finding (pdf.readable), never a crash
         return PdfFacts(0, "", {}, (), 0, None, False, (), error=str(exc) or type(exc).__name__)
 
 

@@ -343,6 +343,14 @@ def test_two_page_pdf(output: Path) -> None:
     assert next(f for f in report.errors if f.rule == "pdf.one-page").found == "2"
 
 
+def test_damaged_pdf_is_a_finding_not_a_crash(output: Path) -> None:
+    relative = f"pdf/{CDMO}.pdf"
+    data = (output / relative).read_bytes()
+    (output / relative).write_bytes(data[: len(data) // 3])
+    report = check(output)
+    fails_with(report, "pdf.readable", relative)
+
+
 def test_pdf_title_property_changed(output: Path) -> None:
     relative = f"pdf/{CDMO}.pdf"
     writer = PdfWriter(clone_from=PdfReader(output / relative))
