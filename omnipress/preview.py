@@ -54,6 +54,10 @@ class CheckStatus:
     label: str
     findings: tuple[FindingView, ...] = ()
 
+    @property
+    def css(self) -> str:
+        return "status-" + self.state.replace(" ", "-")
+
 
 NOT_CHECKED = CheckStatus("not checked", "not checked")
 
@@ -241,6 +245,10 @@ class ChannelFile:
     label: str
     path: str  # relative to output/
     href: str  # where the preview server serves it
+
+    @property
+    def filename(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

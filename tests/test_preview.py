@@ -74,6 +74,23 @@ def test_check_status_degrades_to_not_checked_without_the_check_module(
     assert results.status(SLUG) == preview_module.NOT_CHECKED
 
 
+def test_check_status_counts_errors_and_scopes_a_campaign_to_its_own_files() -> None:
+    def finding(severity: str, file: str) -> preview_module.FindingView:
+        return preview_module.FindingView(severity, "pdf.pages", "pdf", file, "two pages", "")
+
+    results = preview_module.CheckResults(
+        True,
+        {SLUG: [finding("error", f"campaigns/cro-explained/pdf/{SLUG}.pdf"),
+                finding("warning", f"blog/{SLUG}/index.html")]},
+    )  # fmt: skip
+    status = results.status(SLUG)
+    assert (status.state, status.label, status.css) == ("failed", "check: 1 error(s)",
+                                                        "status-failed")  # fmt: skip
+    base = results.status(SLUG, {f"blog/{SLUG}/index.html", f"pdf/{SLUG}.pdf"})
+    assert (base.state, len(base.findings)) == ("warnings", 1)
+    assert results.status("what-a-biometrics-cro-delivers").state == "passed"
+
+
 # ---------------------------------------------------------------- what the server serves
 
 
