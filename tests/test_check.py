@@ -166,7 +166,7 @@ def test_campaign_linkedin_link_with_the_wrong_utm_campaign(output: Path) -> Non
 
 
 def test_cta_label_missing_from_linkedin_text(output: Path) -> None:
-    edit(output, LINKEDIN, "→ Submit an RFI on the article page.", "→ Get in touch.")
+    edit(output, LINKEDIN, "→ Submit an RFI\n", "→ Get in touch.\n")
     fails_with(check(output), "consistency.cta-label", LINKEDIN)
 
 
