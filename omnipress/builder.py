@@ -13,13 +13,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnipress import __version__
-from omnipress.channels import CHANNELS, Channel, Job, Rendered, RenderEnvironment
-from omnipress.errors import ContentError, Problems, UsageError, did_you_mean
+from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment
+from omnipress.dependencies import (
+    Inputs,
+    Outcome,
+    output_key,
+    render_recorded,
+    restore_warnings,
+    stored_problems,
+    toolchain_digest,
+    where,
+)
+from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, did_you_mean
 from omnipress.loader import load_project
 from omnipress.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
-from omnipress.model import Project, digest_of
+from omnipress.markup import Cleaning
+from omnipress.model import Project
 from omnipress.pages import Links, campaign_index, site_index
 from omnipress.resolve import check_references
+from omnipress.workers import render_in_pool
 from omnipress.writer import StagedOutput, build_lock, recover_interrupted_swap
 
 BLOG_ASSETS = "blog/assets/"
@@ -44,7 +56,8 @@ class BuildReport:
     manifest: Manifest | None = None
 
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, int, str], None]
+"""Called as each output is written: (outputs done, outputs in all, the output's path)."""
 
 
 def load_and_validate(content: Path, problems: Problems) -> Project:
@@ -58,20 +71,18 @@ def load_and_validate(content: Path, problems: Problems) -> Project:
 
 
 def templates_digest(templates: Path, channel: Channel) -> str:
-    """Hash of every template file the channel renders with."""
-    files = sorted({p for pattern in channel.templates for p in templates.glob(pattern)})
+    """Hash of every template file the channel renders with (for `check`; the build itself
+    tracks the templates each output actually loaded)."""
+    files: set[Path] = set()
+    for pattern in channel.templates:
+        for path in templates.glob(pattern):
+            if path.is_dir():  # "linkedin/*" covers linkedin/blocks/ too
+                files.update(p for p in path.rglob("*") if p.is_file())
+            elif path.is_file():
+                files.add(path)
     digest = hashlib.sha256()
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.relative_to(templates)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def assets_digest(project: Project) -> str:
-    digest = hashlib.sha256()
-    for name, path in sorted(project.assets.items()):
-        digest.update(name.encode())
+    for path in sorted(files):
+        digest.update(str(path.relative_to(templates)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -100,59 +111,41 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
     return jobs
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """Everything an output depends on besides its blocks, hashed."""
+def reuse(
+    record: OutputRecord | None, inputs: Inputs, toolchain: str, previous_output: Path
+) -> Outcome | None:
+    """The previous output, as if just rendered, if nothing it was made from has changed.
 
-    post: str
-    campaign: str
-    site: str
-    templates: str
-    assets: str
-
-    def key(self, blocks: dict[str, str]) -> str:
-        return digest_of(__version__, self.post, self.campaign, self.site, self.templates,
-                         self.assets, sorted(blocks.items()))  # fmt: skip
-
-
-def fingerprint(project: Project, job: Job, templates: dict[str, str], assets: str) -> Fingerprint:
-    return Fingerprint(
-        post=job.post.digest,
-        campaign=job.campaign.digest if job.campaign else "",
-        site=project.site.digest,
-        templates=templates[job.channel.name],
-        assets=assets,
-    )
-
-
-def reusable(
-    record: OutputRecord | None, project: Project, print_: Fingerprint, previous_output: Path
-) -> bytes | None:
-    """The previous bytes of an output if nothing it depends on has changed, else None.
-
-    The previous manifest lists the blocks the output used; if each still has the same hash,
-    and the post, campaign, site, templates and assets are unchanged, rendering again would
-    give the same bytes. A missing or edited file is rendered again, never trusted.
+    The previous manifest lists every input the output was made from, with its hash; if each
+    still hashes the same, and the site and the toolchain are unchanged, rendering again would
+    give the same bytes (and the same warnings, which the manifest kept too). A missing or
+    edited file, or a mangled manifest entry, is rendered again, never trusted.
     """
     if record is None:
         return None
-    current = {bid: project.blocks[bid].digest for bid in record.blocks if bid in project.blocks}
-    if current != record.blocks or print_.key(current) != record.key:
-        return None
+    root = inputs.content
     try:
+        site = inputs.project.site.digest
+        key = output_key(toolchain, site, record.path, record.blocks, record.depends)
+        if key != record.key or not inputs.unchanged(record.blocks, record.depends):
+            return None
         data = (previous_output / record.path).read_bytes()
-    except OSError:
+        if sha256_of(data) != record.sha256:
+            return None
+        problems = Problems()
+        restore_warnings(record.warnings, root, problems)
+        cleaning = {
+            root / name: Cleaning(removed=[str(r) for r in removed])
+            for name, removed in record.cleaning.items()
+        }
+    except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    return data if sha256_of(data) == record.sha256 else None
+    return Outcome(data, record.sha256, record.blocks, record.depends, problems.items, cleaning)
 
 
-def render_job(job: Job, env: RenderEnvironment) -> Rendered:
-    return job.channel.render(job, env)
-
-
-def report_cleaning(env: RenderEnvironment, problems: Problems) -> None:
+def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None:
     """Turn what the sanitiser removed into one warning per file, and refused paths into errors."""
-    for path, cleaning in sorted(env.cleaning.items()):
+    for path, cleaning in sorted(cleanings.items()):
         removed = sorted(set(cleaning.removed))
         if removed:
             problems.warning(
@@ -180,16 +173,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         report = BuildReport(warnings=problems)
         env = RenderEnvironment(project, options.templates.resolve(), problems)
         jobs = plan_jobs(project, options.only)
-        templates = {c.name: templates_digest(env.templates, c) for c in CHANNELS}
-        assets = assets_digest(project)
         previous = read_manifest(output)
         previous_records = previous.by_path() if previous else {}
         manifest = Manifest(f"omnipress {__version__}", project.site.digest)
         staged = StagedOutput(output)
         try:
-            records = render_all(jobs, env, templates, assets, previous_records, output,
-                                 staged, report, progress)  # fmt: skip
-            report_cleaning(env, problems)
+            plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
+                              max(1, options.jobs), progress)  # fmt: skip
+            records = plan.run(report)
             if problems.errors:
                 raise ContentError(problems.items)
             manifest.outputs = records + carry_over(options.only, jobs, previous_records,
@@ -221,48 +212,100 @@ def rel(path: Path, root: Path) -> str:
     return str(path.resolve().relative_to(root))
 
 
-def render_all(
-    jobs: list[Job],
-    env: RenderEnvironment,
-    templates: dict[str, str],
-    assets: str,
-    previous: dict[str, OutputRecord],
-    output: Path,
-    staged: StagedOutput,
-    report: BuildReport,
-    progress: Progress | None,
-) -> list[OutputRecord]:
-    records = []
-    for job in jobs:
-        print_ = fingerprint(env.project, job, templates, assets)
-        data = reusable(previous.get(job.path), env.project, print_, output)
-        if data is not None:
-            record = previous[job.path]
-            blocks = record.blocks
-            report.reused.append(job.path)
-        else:
-            rendered = render_job(job, env)
-            data = rendered.data
-            blocks = {bid: env.project.blocks[bid].digest for bid in rendered.blocks}
-            report.built.append(job.path)
-        staged.write(job.path, data)
-        records.append(
-            OutputRecord(
-                path=job.path,
-                sha256=sha256_of(data),
-                channel=job.channel.name,
-                post=job.post.slug,
-                campaign=job.campaign.name if job.campaign else None,
-                campaigns=tuple(sorted(c.name for c in env.project.campaigns_of(job.post.slug))),
-                blocks=blocks,
-                post_digest=job.post.digest,
-                templates_digest=templates[job.channel.name],
-                key=print_.key(blocks),
+@dataclass
+class RenderPlan:
+    """Every output of one build: reuse what is unchanged, render the rest (in worker
+    processes when there is enough to share out), write each file as it comes, then report
+    the problems in job order, so the result is the same whatever the number of workers."""
+
+    jobs: list[Job]
+    env: RenderEnvironment
+    toolchain: str
+    previous: dict[str, OutputRecord]
+    output: Path
+    staged: StagedOutput
+    workers: int
+    progress: Progress | None
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    channel_templates: dict[str, str] = field(default_factory=dict)
+
+    def run(self, report: BuildReport) -> list[OutputRecord]:
+        inputs = Inputs(self.env.project, self.env.templates)
+        root = self.env.project.root.resolve()
+        self.channel_templates = {c.name: templates_digest(self.env.templates, c) for c in CHANNELS}
+        to_render: list[int] = []
+        for index, job in enumerate(self.jobs):
+            reused = reuse(self.previous.get(job.path), inputs, self.toolchain, self.output)
+            if reused is None:
+                to_render.append(index)
+            else:
+                self.finish(index, reused)
+        rendered = set(to_render)
+        if self.workers > 1 and len(to_render) > 1:
+            render_in_pool(
+                self.env.project,
+                self.env.templates,
+                [self.jobs[i] for i in to_render],
+                min(self.workers, len(to_render)),
+                lambda position, outcome: self.finish(to_render[position], outcome),
             )
+        else:
+            for index in to_render:
+                self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
+        return self.report(report, rendered, root)
+
+    def finish(self, index: int, outcome: Outcome) -> None:
+        path = self.jobs[index].path
+        self.staged.write(path, outcome.data)
+        outcome.data = b""  # written: keep only what the manifest needs
+        self.outcomes[index] = outcome
+        if self.progress:
+            self.progress(len(self.outcomes), len(self.jobs), path)
+
+    def report(self, report: BuildReport, rendered: set[int], root: Path) -> list[OutputRecord]:
+        problems = report.warnings
+        cleanings: dict[Path, Cleaning] = {}
+        notices: list[Problem] = []
+        records = []
+        for index, job in enumerate(self.jobs):
+            outcome = self.outcomes[index]
+            (report.built if index in rendered else report.reused).append(job.path)
+            problems.extend(outcome.problems)
+            for path, cleaning in outcome.cleaning.items():
+                merged = cleanings.setdefault(path.resolve(), Cleaning())
+                merged.removed.extend(cleaning.removed)
+                merged.refused_paths.extend(cleaning.refused_paths)
+            notices.extend(n for n in outcome.notices if n not in notices)
+            records.append(self.record(job, outcome, root))
+        report_cleaning(cleanings, problems)
+        problems.extend(notices)
+        return records
+
+    def record(self, job: Job, outcome: Outcome, root: Path) -> OutputRecord:
+        project = self.env.project
+        return OutputRecord(
+            path=job.path,
+            sha256=outcome.sha256,
+            channel=job.channel.name,
+            post=job.post.slug,
+            campaign=job.campaign.name if job.campaign else None,
+            campaigns=tuple(sorted(c.name for c in project.campaigns_of(job.post.slug))),
+            blocks=outcome.blocks,
+            post_digest=job.post.digest,
+            templates_digest=self.channel_templates[job.channel.name],
+            key=output_key(
+                self.toolchain, project.site.digest, job.path, outcome.blocks, outcome.depends
+            ),
+            depends=outcome.depends,
+            warnings=stored_problems(
+                [p for p in outcome.problems if p.severity is Severity.WARNING], root
+            ),
+            cleaning={
+                where(path, root): sorted(set(c.removed))
+                for path, c in sorted(outcome.cleaning.items())
+                if c.removed
+            },
         )
-        if progress:
-            progress(job.path)
-    return records
 
 
 def carry_over(

@@ -74,8 +74,21 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="build only this post (its slug) or this campaign (its file name)",
     )
-    parser.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="render in N processes (default: 1)")  # fmt: skip
+    parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                        help="render in N worker processes at once (default: one per "
+                        f"processor core, here {default_jobs()})")  # fmt: skip
+
+
+def default_jobs() -> int:
+    from omnipress.workers import default_jobs
+
+    return default_jobs()
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -108,19 +121,20 @@ def print_problems(console: Console, problems: Sequence[Problem], root: Path | N
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
     from omnipress.builder import BuildOptions, build
+    from omnipress.progress import BuildProgress, summary
 
     options = BuildOptions(
         content=args.content,
         templates=args.templates,
         output=args.output,
         only=args.only,
-        jobs=args.jobs,
+        jobs=args.jobs or default_jobs(),
     )
-    report = build(options)
+    with BuildProgress(console) as progress:
+        report = build(options, progress)
     print_problems(console, report.warnings.warnings, Path.cwd())
     console.print(
-        f"Built {len(report.built)}, reused {len(report.reused)} outputs in "
-        f"{report.seconds:.1f} s → {args.output}/",
+        f"{summary(len(report.built), len(report.reused), report.seconds)} → {args.output}/",
         highlight=False,
         soft_wrap=True,
         markup=False,

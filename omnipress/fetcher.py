@@ -21,6 +21,7 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
         self.roots = [root.resolve() for root in roots]
         self.refused: list[str] = []
+        self.fetched: list[Path] = []  # every file asked for, served or not: what a PDF depends on
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
@@ -28,6 +29,7 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
+            self.fetched.append(path)
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 return URLFetcherResponse(url, path.read_bytes(), self._headers_for(path))
             self.refused.append(f"{path} (outside the project or missing)")

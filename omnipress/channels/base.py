@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markdown
 
+from omnipress.dependencies import RecordingEnvironment
 from omnipress.errors import Problems
 from omnipress.markup import Cleaning, new_markdown
 from omnipress.model import Campaign, Post, Project
@@ -30,6 +31,7 @@ class Rendered:
 
     data: bytes
     blocks: tuple[str, ...]
+    files: tuple[Path, ...] = ()  # files read besides templates and blocks (PDF: CSS, images)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Channel:
 
 def make_jinja(templates: Path) -> jinja2.Environment:
     """Templates are trusted code; content is passed in as data and autoescaped in HTML."""
-    return jinja2.Environment(
+    return RecordingEnvironment(  # notes the templates each output uses, for the cache
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -93,6 +95,7 @@ class RenderEnvironment:
     _converter: markdown.Markdown | None = None
     _pdf: PdfEngine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    notices: Problems = field(default_factory=Problems)  # about this process, not one output
 
     @property
     def jinja(self) -> jinja2.Environment:

@@ -36,6 +36,7 @@ class PdfResult:
     pages: int
     overflow_mm: float
     refused: tuple[str, ...]
+    files: tuple[Path, ...] = ()  # what WeasyPrint read: the stylesheet, images, fonts
 
 
 class PdfEngine:
@@ -61,9 +62,12 @@ class PdfEngine:
             url_fetcher=self.fetcher,
         )
         self.stylesheet_refused = tuple(self.fetcher.refused)
+        self.stylesheet_files = (templates / STYLESHEET, *self.fetcher.fetched)
+        self.harfbuzz = harfbuzz_subset_available()
 
     def render(self, html: str) -> PdfResult:
         self.fetcher.refused[:] = self.stylesheet_refused
+        self.fetcher.fetched.clear()
         document = self.weasyprint.HTML(
             string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
         ).render(
@@ -74,7 +78,8 @@ class PdfEngine:
         pages = len(document.pages)
         overflow = self.overflow_mm(html, document.pages[0]._page_box.height) if pages > 1 else 0.0
         data = document.write_pdf(pdf_variant=PDF_VARIANT)
-        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused))
+        files = (*self.stylesheet_files, *self.fetcher.fetched)
+        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused), files)
 
     def overflow_mm(self, html: str, available: float) -> float:
         """How far the content runs past the first page, measured on one endless page."""
@@ -113,6 +118,7 @@ def render_onepager_html(job: Job, env: RenderEnvironment) -> tuple[str, tuple[s
 
 def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     html, used = render_onepager_html(job, env)
+    warn_if_fonts_are_subset_slowly(env)
     result = env.pdf.render(html)
     post = job.post
     if result.pages != 1:
@@ -128,7 +134,20 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             post.path,
             hint="use images from content/images/; the build never downloads anything",
         )
-    return Rendered(result.data, used)
+    return Rendered(result.data, used, result.files)
+
+
+def warn_if_fonts_are_subset_slowly(env: RenderEnvironment) -> None:
+    """Once per process that renders PDFs: say what a missing HarfBuzz subsetter costs."""
+    if env.pdf.harfbuzz or env.extras.get("harfbuzz-warned"):
+        return
+    env.extras["harfbuzz-warned"] = True
+    env.notices.warning(
+        "HarfBuzz font subsetting (libharfbuzz-subset0) is not installed, so WeasyPrint "
+        "subsets fonts with fontTools: PDFs take about 4× longer to render, and are "
+        "reproducible only because the build sets SOURCE_DATE_EPOCH",
+        hint="install it with `sudo apt-get install libharfbuzz-subset0` (or run `make setup`)",
+    )
 
 
 CHANNEL = Channel(

@@ -1,0 +1,362 @@
+"""What each output was made from, recorded while it renders, so the next build can reuse it.
+
+Nothing is declared by hand, so nothing can be forgotten. While a job renders, the project's
+blocks, posts, campaigns and images are looked up through recording mappings, Jinja notes every
+template it loads (``extends`` and ``include`` too), and the PDF engine lists the files
+WeasyPrint read (its stylesheet, the images). Every input goes into the manifest with its hash.
+The next build reuses the previous file only if each of those inputs still hashes the same, the
+site and the toolchain (this package's code, the libraries, the installed fonts) are unchanged,
+and the file itself is intact; anything else is rendered again.
+
+Input names are ``kind:name``: ``block:cta-rfi``, ``post:cro-or-cdmo``, ``campaign:launch``,
+``templates:blog/post.html``, ``content:images/logo.svg``, or ``all:blocks`` when a renderer
+looked at a whole collection.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import jinja2
+
+from omnipress import __version__
+from omnipress.errors import Problem, Problems
+from omnipress.markup import Cleaning
+from omnipress.model import Project, digest_of
+
+if TYPE_CHECKING:
+    from omnipress.channels.base import Job, RenderEnvironment
+
+MISSING = "missing"
+"""The recorded hash of an input that was looked for and not found."""
+EXISTS = "exists"
+"""The recorded hash of an input whose presence mattered, not its content (an image the blog
+links to but never reads)."""
+
+LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-frontmatter", "weasyprint", "pydyf",
+             "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow")  # fmt: skip
+"""Libraries whose version changes the bytes of an output."""
+HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
+                   "libharfbuzz-subset-0.dll", "harfbuzz-subset")  # fmt: skip
+"""The names WeasyPrint tries; whether one loads changes how fonts are subset in PDFs."""
+FONT_DIRECTORIES = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts",
+                    "~/.fonts", "/Library/Fonts", "/System/Library/Fonts",
+                    "~/Library/Fonts")  # fmt: skip
+
+V = TypeVar("V")
+
+
+class Recording(dict[str, V]):
+    """A dict that remembers which keys were read, which were only tested with ``in``, and
+    whether anyone looked at all of it (iterated, counted)."""
+
+    def __init__(self, data: Mapping[str, V]):
+        super().__init__(data)
+        self.read: dict[str, None] = {}
+        self.probed: dict[str, None] = {}
+        self.everything = False
+
+    def __getitem__(self, key: str) -> V:
+        self.read[key] = None
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read[key] = None
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.probed[key] = None
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.everything = True
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self.everything = True
+        return super().keys()
+
+    def values(self) -> Any:
+        self.everything = True
+        return super().values()
+
+    def items(self) -> Any:
+        self.everything = True
+        return super().items()
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes every template name it loads, from its cache or not,
+    including those pulled in by ``extends``, ``include`` and ``import``."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.loaded: dict[str, None] = {}
+
+    def _load_template(
+        self,
+        name: str,
+        globals: Any,
+    ) -> jinja2.Template:
+        # Every get_template/select_template (and so every extends/include) passes here.
+        self.loaded[name] = None
+        return super()._load_template(name, globals)
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+class Inputs:
+    """The current hash of every input an output can depend on, each computed at most once."""
+
+    def __init__(self, project: Project, templates: Path):
+        self.project = project
+        self.content = project.root.resolve()
+        self.templates = templates.resolve()
+        self._files: dict[Path, str | None] = {}
+
+    def file(self, root: Path, relative: str) -> str | None:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root):
+            return None
+        if path not in self._files:
+            self._files[path] = file_digest(path) if path.is_file() else None
+        return self._files[path]
+
+    def name_of(self, path: Path) -> str:
+        """``content:images/logo.svg`` or ``templates:pdf/onepager.css`` for a file read."""
+        path = path.resolve()
+        for kind, root in (("templates", self.templates), ("content", self.content)):
+            if path.is_relative_to(root):
+                return f"{kind}:{path.relative_to(root).as_posix()}"
+        return f"file:{path}"
+
+    def digest(self, name: str) -> str | None:
+        """The input's hash now, or None when it does not exist."""
+        kind, _, key = name.partition(":")
+        project = self.project
+        if kind == "block":
+            block = project.blocks.get(key)
+            return block.digest if block else None
+        if kind == "post":
+            post = project.posts.get(key)
+            return post.digest if post else None
+        if kind == "campaign":
+            campaign = project.campaigns.get(key)
+            return campaign.digest if campaign else None
+        if kind == "content":
+            return self.file(self.content, key)
+        if kind == "templates":
+            return self.file(self.templates, key)
+        if kind == "all":
+            return self.collection(key)
+        if kind == "file":  # outside both roots: hashed where it is
+            path = Path(key)
+            return file_digest(path) if path.is_file() else None
+        return None
+
+    def collection(self, kind: str) -> str | None:
+        project = self.project
+        items: dict[str, str | None]
+        if kind == "blocks":
+            items = {k: b.digest for k, b in project.blocks.items()}
+        elif kind == "posts":
+            items = {k: p.digest for k, p in project.posts.items()}
+        elif kind == "campaigns":
+            items = {k: c.digest for k, c in project.campaigns.items()}
+        elif kind == "assets":
+            items = {k: self.file(self.content, k) for k in project.assets}
+        else:
+            return None
+        return digest_of(sorted(items.items()))
+
+    def current(self, name: str, recorded: str) -> str:
+        """What the recorded hash of ``name`` would be now."""
+        value = self.digest(name)
+        if value is None:
+            return MISSING
+        return EXISTS if recorded == EXISTS else value
+
+    def unchanged(self, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
+        return all(self.current(f"block:{b}", d) == d for b, d in blocks.items()) and all(
+            self.current(name, d) == d for name, d in depends.items()
+        )
+
+
+@dataclass
+class Outcome:
+    """One rendered output and what it was made from."""
+
+    data: bytes
+    sha256: str
+    blocks: dict[str, str]  # the blocks the output shows, in order: id -> hash
+    depends: dict[str, str]  # every other input: name -> hash (or EXISTS / MISSING)
+    problems: list[Problem] = field(default_factory=list)
+    cleaning: dict[Path, Cleaning] = field(default_factory=dict)
+    notices: list[Problem] = field(default_factory=list)  # about the process, not the output
+
+
+def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome:
+    """Render one job with its own problem list, recording every input it touches."""
+    jinja = env.jinja
+    if not isinstance(jinja, RecordingEnvironment):
+        raise TypeError("the render environment's Jinja must record the templates it loads")
+    jinja.loaded.clear()
+    original = env.project
+    blocks_seen, posts_seen = Recording(original.blocks), Recording(original.posts)
+    campaigns_seen, assets_seen = Recording(original.campaigns), Recording(original.assets)
+    recording = replace(original, blocks=blocks_seen, posts=posts_seen,
+                        campaigns=campaigns_seen, assets=assets_seen)  # fmt: skip
+    seen: list[tuple[str, str, Recording[Any]]] = [
+        ("blocks", "block:", blocks_seen),
+        ("posts", "post:", posts_seen),
+        ("campaigns", "campaign:", campaigns_seen),
+        ("assets", "content:", assets_seen),
+    ]
+    saved = env.project, env.problems, env.cleaning
+    env.project, env.problems, env.cleaning = recording, Problems(), {}
+    try:
+        rendered = job.channel.render(job, env)
+        problems, cleaning = env.problems, env.cleaning
+    finally:
+        env.project, env.problems, env.cleaning = saved
+    blocks = {bid: original.blocks[bid].digest for bid in rendered.blocks}
+    depends: dict[str, str] = {f"post:{job.post.slug}": job.post.digest}
+    if job.campaign is not None:
+        depends[f"campaign:{job.campaign.name}"] = job.campaign.digest
+
+    def note(name: str, presence_only: bool = False) -> None:
+        value = inputs.digest(name)
+        if value is None:
+            depends[name] = MISSING
+        elif not presence_only:
+            depends[name] = value
+        else:
+            depends.setdefault(name, EXISTS)
+
+    for name in jinja.loaded:
+        note(f"templates:{name}")
+    for path in rendered.files:
+        note(inputs.name_of(path))
+    for kind, prefix, mapping in seen:
+        shown = blocks if kind == "blocks" else {}  # already listed with their hashes
+        if mapping.everything:
+            note(f"all:{kind}")
+        for key in mapping.read:  # a value was used
+            if key not in shown:
+                note(prefix + key)
+        for key in mapping.probed:  # only its presence was tested
+            if key not in shown:
+                note(prefix + key, presence_only=True)
+    notices = list(env.notices)
+    env.notices.items.clear()
+    return Outcome(
+        data=rendered.data,
+        sha256=hashlib.sha256(rendered.data).hexdigest(),
+        blocks=blocks,
+        depends=dict(sorted(depends.items())),
+        problems=problems.items,
+        cleaning=cleaning,
+        notices=notices,
+    )
+
+
+def output_key(
+    toolchain: str, site: str, path: str, blocks: Mapping[str, str], depends: Mapping[str, str]
+) -> str:
+    """The hash of everything an output depends on; equal keys mean equal bytes."""
+    return digest_of(toolchain, site, path, dict(blocks), dict(depends))
+
+
+def toolchain_digest() -> str:
+    """What besides the content and templates shapes the bytes: this package's code, the
+    libraries' versions, HarfBuzz's subsetter, ``SOURCE_DATE_EPOCH`` and the installed fonts."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    versions = [__version__, sys.version.split()[0]]
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    versions.append(f"harfbuzz-subset {harfbuzz_subset_loadable()}")
+    # the PDF engine sets it to 0 when unset, so unset and 0 build the same bytes
+    versions.append(f"SOURCE_DATE_EPOCH {os.environ.get('SOURCE_DATE_EPOCH') or '0'}")
+    digest.update("\n".join(versions).encode())
+    digest.update(fonts_fingerprint().encode())
+    return digest.hexdigest()[:16]
+
+
+def harfbuzz_subset_loadable() -> bool:
+    """Whether WeasyPrint will find HarfBuzz's subsetter, found without importing WeasyPrint."""
+    for name in HARFBUZZ_SUBSET:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return True
+    return False
+
+
+def fonts_fingerprint() -> str:
+    """Names, sizes and times of the installed font files: a font upgrade changes PDFs."""
+    entries: list[str] = []
+    for directory in FONT_DIRECTORIES:
+        for root, _, files in os.walk(os.path.expanduser(directory)):
+            for name in files:
+                try:
+                    stat = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                entries.append(f"{root}/{name} {stat.st_size} {stat.st_mtime_ns}")
+    return digest_of(sorted(entries))
+
+
+def where(path: Path, root: Path) -> str:
+    """A file as the manifest names it: relative to the content directory when inside it."""
+    resolved = path.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+
+
+def stored_problems(problems: list[Problem], root: Path) -> list[dict[str, Any]]:
+    """Warnings of an output, kept in the manifest so a build that reuses it reports them."""
+    return [
+        {
+            "message": p.message,
+            "path": None if p.path is None else where(p.path, root),
+            "line": p.line,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+
+
+def restore_warnings(stored: list[dict[str, Any]], root: Path, problems: Problems) -> None:
+    for item in stored:
+        path = item.get("path")
+        problems.warning(
+            str(item["message"]),
+            None if path is None else root / str(path),
+            item.get("line"),
+            hint=str(item.get("hint", "")),
+        )

@@ -1,0 +1,133 @@
+"""Rendering in a pool of worker processes, each with its own warm render environment.
+
+WeasyPrint is single-threaded and slow to start, so each worker imports it once, on its first
+PDF, and keeps the parsed one-pager stylesheet and the font configuration for every later PDF.
+The parent process hands out jobs by name, writes the files and reports the problems in job
+order, so the output is the same byte for byte whatever the number of workers.
+
+On Linux the workers are forked: they start with the loaded project and the imported modules
+already in memory. Elsewhere they are spawned and receive the project once, when they start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from omnipress.channels import CHANNELS, Job, RenderEnvironment
+from omnipress.dependencies import Inputs, Outcome, render_recorded
+from omnipress.errors import ContentError
+from omnipress.model import Project
+
+JobName = tuple[str, str | None, str]
+"""(post slug, campaign name or None, channel name): a job as sent to a worker."""
+
+_worker: tuple[RenderEnvironment, Inputs] | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def job_name(job: Job) -> JobName:
+    return job.post.slug, job.campaign.name if job.campaign else None, job.channel.name
+
+
+def job_named(project: Project, name: JobName) -> Job:
+    slug, campaign, channel = name
+    channels = {c.name: c for c in CHANNELS}
+    return Job(
+        project.posts[slug],
+        project.campaigns[campaign] if campaign is not None else None,
+        channels[channel],
+    )
+
+
+def start_worker(parent: int, project: Project, templates: Path) -> None:
+    """Runs once in each worker: build its render environment. Ctrl+C is the parent's job."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
+    _worker = (RenderEnvironment(project, templates), Inputs(project, templates))
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with(parent: int) -> None:
+    """A worker whose build is killed (SIGKILL, SIGTERM, out of memory) must not linger:
+    it would hold a processor, and the build lock it inherited, for nothing."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def no_interrupt_while_forking() -> Iterator[None]:
+    """Workers start with Ctrl+C ignored, so an interrupt never prints their tracebacks; the
+    parent stops them itself. (Only the main thread may change signal handlers.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def render_named(name: JobName) -> Outcome:
+    assert _worker is not None, "start_worker did not run"
+    env, inputs = _worker
+    job = job_named(env.project, name)
+    try:
+        return render_recorded(job, env, inputs)
+    except ContentError as exc:  # not picklable as it stands: send its problems instead
+        return Outcome(b"", "", {}, {}, problems=list(exc.problems))
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def render_in_pool(
+    project: Project,
+    templates: Path,
+    jobs: Sequence[Job],
+    workers: int,
+    done: Callable[[int, Outcome], None],
+) -> None:
+    """Render ``jobs`` in ``workers`` processes; ``done(index, outcome)`` runs in this process
+    as each finishes. A failure in a worker is raised here, and stops the jobs not started."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=pool_context(),
+        initializer=start_worker,
+        initargs=(os.getpid(), project, templates),
+    )
+    try:
+        with no_interrupt_while_forking():  # the first submit forks the workers
+            futures: dict[Future[Outcome], int] = {
+                pool.submit(render_named, job_name(job)): index for index, job in enumerate(jobs)
+            }
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
