@@ -130,15 +130,15 @@ class Inputs:
         self.project = project
         self.content = project.root.resolve()
         self.templates = templates.resolve()
-        self._files: dict[Path, str | None] = {}
+        self._files: dict[tuple[Path, str], str | None] = {}
 
     def file(self, root: Path, relative: str) -> str | None:
-        path = (root / relative).resolve()
-        if not path.is_relative_to(root):
-            return None
-        if path not in self._files:
-            self._files[path] = file_digest(path) if path.is_file() else None
-        return self._files[path]
+        key = (root, relative)
+        if key not in self._files:
+            path = (root / relative).resolve()
+            inside = path.is_relative_to(root) and path.is_file()
+            self._files[key] = file_digest(path) if inside else None
+        return self._files[key]
 
     def name_of(self, path: Path) -> str:
         """``content:images/logo.svg`` or ``templates:pdf/onepager.css`` for a file read."""

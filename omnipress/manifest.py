@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class Manifest:
             "format": FORMAT_VERSION,
             "generator": self.generator,
             "site_digest": self.site_digest,
-            "outputs": [asdict(r) for r in sorted(self.outputs, key=lambda r: r.path)],
+            "outputs": [vars(r) for r in sorted(self.outputs, key=lambda r: r.path)],  # fast
             "blocks": dict(sorted(self.blocks.items())),
             "posts": dict(sorted(self.posts.items())),
             "campaigns": dict(sorted(self.campaigns.items())),

@@ -71,13 +71,17 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(
     text: str, path: Path, problems: Problems, first_line: int = 1
 ) -> tuple[Any, dict[str, int]] | None:
     """Safe-load YAML, mapping a syntax error to the file's own line numbers."""
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    loader = SAFE_LOADER(text)
+    try:  # parsed once (with libyaml when installed: most of a no-op build was YAML)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -92,6 +96,8 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         problems.error(f"invalid YAML: {exc}", path)
         return None
+    finally:
+        loader.dispose()
     key_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:

@@ -1,0 +1,180 @@
+"""The bare-library baselines: the same work done with the libraries alone, no omnipress.
+
+    python benchmarks/bare.py text CONTENT OUTPUT      python-frontmatter + Markdown + Jinja
+    python benchmarks/bare.py pdf PAGES.json SAMPLE    one warm WeasyPrint process
+
+Each prints one JSON object. Imports and the first (cold) PDF are outside the timings: the
+baselines are what the libraries can do at best, in a warm process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+MARKER = re.compile(r"^[ \t]*\[\[block:[ \t]*([^\]\n]*?)[ \t]*\]\][ \t]*$", re.MULTILINE)
+EXTENSIONS = ["tables", "footnotes", "toc", "attr_list", "smarty", "fenced_code", "sane_lists",
+              "abbr", "def_list"]  # fmt: skip
+
+BLOG = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{{ post.title }}</title>
+<meta name="description" content="{{ post.summary }}">
+<link rel="canonical" href="https://example.test/insights/{{ slug }}/">
+<link rel="stylesheet" href="../assets/style.css"></head>
+<body><header><img src="../assets/images/logo.svg" alt="logo"></header>
+<main><article><h1>{{ post.title }}</h1>
+<p class="byline">{{ author.name }}, {{ author.role }} · {{ post.date }}</p>
+{{ body }}
+<aside class="cta"><a href="{{ cta.url }}?utm_source=blog">{{ cta.label }}</a>
+{{ cta_text }}</aside>
+<section class="bio">{{ bio }}</section></article></main>
+<footer>{{ boilerplate }}</footer></body></html>
+"""
+ONEPAGER = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{{ post.title }}</title></head>
+<body><footer class="page-footer">{{ boilerplate }}</footer>
+<header class="masthead"><img class="logo" src="images/logo.svg" alt="logo"></header>
+<main><h1>{{ post.title }}</h1><p class="summary">{{ post.summary }}</p>
+<div class="blocks">{% for block in blocks %}{{ block }}{% endfor %}</div>
+<aside class="cta-band"><a href="{{ cta.url }}">{{ cta.label }}</a>{{ cta_text }}</aside>
+</main></body></html>
+"""
+LINKEDIN = """{{ hook }}
+
+{{ body }}
+
+{{ cta_text }}
+→ Read the full article: https://example.test/insights/{{ slug }}/?utm_source=linkedin
+→ {{ cta.label }} on the article page.
+
+{{ hashtags }}
+"""
+
+
+def bare_text(content: Path, output: Path) -> dict[str, Any]:
+    import frontmatter
+    import jinja2
+    import markdown
+    import yaml
+    from markupsafe import Markup
+
+    started = time.perf_counter()
+    blocks = {p.stem: frontmatter.load(p) for p in sorted((content / "blocks").glob("*.md"))}
+    site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    campaigns = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((content / "campaigns").glob("*.yaml"))
+    }
+    env = jinja2.Environment(autoescape=True)
+    blog, onepager = env.from_string(BLOG), env.from_string(ONEPAGER)
+    linkedin = jinja2.Environment(autoescape=False).from_string(LINKEDIN)
+    converter = markdown.Markdown(extensions=EXTENSIONS)
+
+    def expand(text: str, depth: int = 0) -> str:
+        return MARKER.sub(lambda m: expand(blocks[m.group(1)].content, depth + 1), text)
+
+    def html(text: str) -> Markup:
+        return Markup(converter.reset().convert(expand(text)))
+
+    counts = {"blog": 0, "pdf-html": 0, "linkedin": 0}
+    pages: list[str] = []
+    boilerplate = html(blocks[site["boilerplate"]].content)
+    for path in sorted((content / "posts").glob("*.md")):
+        post = frontmatter.load(path)
+        slug, meta = path.stem, post.metadata
+        author = blocks[meta["author"]].metadata
+        variants = [None, *(name for name, c in campaigns.items() if slug in c["posts"])]
+        for campaign in variants:
+            overrides = (campaigns[campaign].get("overrides") or {}) if campaign else {}
+            cta_block = blocks[overrides.get("cta") or meta.get("cta") or site["default_cta"]]
+            cta, cta_text = cta_block.metadata, html(cta_block.content)
+            if campaign is None:
+                bio = html(blocks[meta["author"]].content)
+                page = blog.render(post=meta, slug=slug, author=author, body=html(post.content),
+                                   cta=cta, cta_text=cta_text, bio=bio,
+                                   boilerplate=boilerplate)  # fmt: skip
+                target = output / "blog" / slug / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(page, encoding="utf-8")
+                counts["blog"] += 1
+            shown = [html(blocks[b].content) for b in meta["pdf"]["blocks"]]
+            pages.append(onepager.render(post=meta, blocks=shown, cta=cta, cta_text=cta_text,
+                                         boilerplate=boilerplate))  # fmt: skip
+            counts["pdf-html"] += 1
+            hashtags = " ".join("#" + tag for tag in meta["linkedin"]["hashtags"])
+            text = linkedin.render(hook=meta["linkedin"]["hook"], slug=slug, cta=cta,
+                                   body=expand(meta["linkedin"]["body"]),
+                                   cta_text=expand(cta_block.content),
+                                   hashtags=hashtags)  # fmt: skip
+            name = f"{campaign or 'site'}-{slug}.txt"
+            (output / "linkedin").mkdir(parents=True, exist_ok=True)
+            (output / "linkedin" / name).write_text(text, encoding="utf-8")
+            counts["linkedin"] += 1
+    return {"seconds": time.perf_counter() - started, "counts": counts}
+
+
+def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
+    """write_pdf over every one-pager; then, on a sample, layout only vs write_pdf vs the
+    build's own engine, interleaved so that machine noise hits all three alike."""
+    data = json.loads(pages_file.read_text(encoding="utf-8"))
+    content, templates, pages = Path(data["content"]), Path(data["templates"]), data["pages"]
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+    from omnipress.channels.pdf import PDF_VARIANT, STYLESHEET, PdfEngine
+
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(filename=str(templates / STYLESHEET), font_config=fonts)
+    base = str(content) + "/"
+
+    def document(html: str) -> Any:
+        return weasyprint.HTML(string=html, base_url=base)
+
+    def write(html: str) -> bytes:
+        result: bytes = document(html).write_pdf(
+            stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT
+        )
+        return result
+
+    def layout(html: str) -> Any:
+        return document(html).render(stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+
+    engine = PdfEngine(content, templates)
+    write(pages[0]), engine.render(pages[0]), layout(pages[0])  # warm up, untimed
+    started = time.perf_counter()
+    for html in pages:
+        write(html)
+    total = time.perf_counter() - started
+
+    timings: dict[str, float] = {"layout": 0.0, "write_pdf": 0.0, "engine": 0.0}
+    functions = {"layout": layout, "write_pdf": write, "engine": engine.render}
+    chosen = pages[:: max(1, len(pages) // sample)][:sample]
+    for number, html in enumerate(chosen):
+        order = list(functions)[number % 3 :] + list(functions)[: number % 3]
+        for name in order:
+            begin = time.perf_counter()
+            functions[name](html)
+            timings[name] += time.perf_counter() - begin
+    return {
+        "seconds": total,
+        "pdfs": len(pages),
+        "per_pdf": total / len(pages),
+        "sample": len(chosen),
+        "per_pdf_sample": {name: value / len(chosen) for name, value in timings.items()},
+    }
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "text":
+        result = bare_text(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        result = bare_pdf(Path(sys.argv[2]), int(sys.argv[3]))
+    print(json.dumps(result))

@@ -1,0 +1,328 @@
+"""Benchmark: omnipress builds against the bare libraries doing the same work, in one run.
+
+    python benchmarks/run.py [--posts 500] [--blocks 60] [--jobs N] [--json FILE]
+
+Generates a synthetic corpus (benchmarks/corpus.py) in a temporary directory, then measures:
+a full build with 1 job and with N jobs (each in a fresh process, from nothing), a no-op
+rebuild, a rebuild after editing one block used by k posts (and whether exactly its dependants
+were rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
+python-frontmatter + Jinja writing the HTML and text, and one warm WeasyPrint process writing
+the same one-pager HTML, plus WeasyPrint's layout-only time for a sample of it. Run by hand; the
+figures depend on the machine and on whatever else it is doing (the load is recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from corpus import Corpus, generate  # noqa: E402
+
+BUILD = """
+import json, resource, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from omnipress.builder import BuildOptions, build
+content, templates, output, jobs = sys.argv[1:5]
+report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs)))
+print(json.dumps({
+    "seconds": time.perf_counter() - started, "build_seconds": report.seconds,
+    "built": report.built, "reused": report.reused,
+    "warnings": [p.message for p in report.warnings.warnings],
+    "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+TARGETS = {
+    "full_1_job_vs_bare": ("≤", 1.10),
+    "pdf_vs_layout_only": ("≤", 1.5),
+    "speedup_n_jobs": ("≥", 1.7),
+    "noop_vs_full": ("≤", 0.02),
+    "peak_rss_mb": ("≤", 400),
+}
+
+
+class TreeMemory:
+    """Samples the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_mb, self.stop = pid, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self.stop.wait(0.05):
+            parents: dict[int, int] = {}
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        stat = Path(f"/proc/{entry}/stat").read_text()
+                        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+                    except (OSError, ValueError, IndexError):
+                        continue
+            tree, grew = {self.pid}, True
+            while grew:
+                more = {pid for pid, parent in parents.items() if parent in tree} - tree
+                tree |= more
+                grew = bool(more)
+            total = 0
+            for pid in tree:
+                try:
+                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+
+    def close(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return self.peak_mb
+
+
+def timed_build(corpus: Corpus, output: Path, jobs: int) -> dict[str, Any]:
+    command = [sys.executable, "-c", BUILD, str(corpus.content), str(corpus.templates),
+               str(output), str(jobs)]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    memory = TreeMemory(process.pid) if Path("/proc").is_dir() else None
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"build failed:\n{err.decode()}")
+    result: dict[str, Any] = json.loads(out)
+    result["wall"] = wall
+    result["rss_tree_mb"] = memory.close() if memory else None
+    return result
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def dependants(output: Path, block: str) -> set[str]:
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        r["path"]
+        for r in manifest["outputs"]
+        if block in r["blocks"] or f"block:{block}" in r.get("depends", {})
+    }
+
+
+def block_to_edit(corpus: Corpus, output: Path) -> tuple[str, int]:
+    """A statistic used by about one post in twenty: the block a marketer edits."""
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    users: dict[str, set[str]] = {}
+    for record in manifest["outputs"]:
+        for block in record["blocks"]:
+            users.setdefault(block, set()).add(record["post"])
+    wanted = max(2, len(corpus.posts) // 20)
+    stats = [b for b in users if corpus.blocks.get(b) == "stat"]
+    block = min(stats, key=lambda b: (abs(len(users[b]) - wanted), b))
+    return block, len(users[block])
+
+
+def one_pager_pages(corpus: Corpus, path: Path) -> int:
+    """The one-pager HTML of every PDF output, as the build renders it, for the baseline."""
+    from omnipress.builder import load_and_validate, plan_jobs
+    from omnipress.channels import RenderEnvironment
+    from omnipress.channels.pdf import render_onepager_html
+    from omnipress.errors import Problems
+
+    project = load_and_validate(corpus.content, Problems())
+    env = RenderEnvironment(project, corpus.templates.resolve())
+    pages = [
+        render_onepager_html(job, env)[0]
+        for job in plan_jobs(project, None)
+        if job.channel.name == "pdf"
+    ]
+    path.write_text(
+        json.dumps({"content": str(corpus.content.resolve()),
+                    "templates": str(corpus.templates.resolve()), "pages": pages}),
+        encoding="utf-8",
+    )  # fmt: skip
+    return len(pages)
+
+
+def bare(*arguments: str) -> dict[str, Any]:
+    result = subprocess.run([sys.executable, str(HERE / "bare.py"), *arguments], cwd=ROOT,
+                            capture_output=True, text=True)  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"baseline failed:\n{result.stderr}")
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def harfbuzz() -> bool:
+    from omnipress.channels.pdf import harfbuzz_subset_available
+
+    return harfbuzz_subset_available()
+
+
+def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    step = lambda text: print(f"… {text}", file=sys.stderr, flush=True)  # noqa: E731
+    load_before = os.getloadavg()
+    step(f"generating {args.posts} posts and {args.blocks} blocks in {work}")
+    corpus = generate(work, args.posts, args.blocks)
+    step("full build, 1 job")
+    one = timed_build(corpus, work / "output-1", 1)
+    step(f"full build, {args.jobs} jobs")
+    many = timed_build(corpus, work / "output-n", args.jobs)
+    identical = snapshot(work / "output-1") == snapshot(work / "output-n")
+    step("no-op rebuild")
+    noop = timed_build(corpus, work / "output-n", args.jobs)
+    block, users = block_to_edit(corpus, work / "output-n")
+    expected = dependants(work / "output-n", block)
+    path = corpus.content / "blocks" / f"{block}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("label: \"", 'label: "edited: '),
+                    encoding="utf-8")  # fmt: skip
+    step(f"rebuild after editing {block} (used by {users} posts)")
+    edit = timed_build(corpus, work / "output-n", args.jobs)
+    step("bare libraries: frontmatter + Markdown + Jinja")
+    text = bare("text", str(corpus.content), str(work / "bare"))
+    pages = one_pager_pages(corpus, work / "pages.json")
+    step(f"bare libraries: warm WeasyPrint write_pdf on {pages} one-pagers")
+    pdf = bare("pdf", str(work / "pages.json"), str(args.sample))
+    sample = pdf["per_pdf_sample"]
+    bare_total = text["seconds"] + pdf["seconds"]
+    outputs = len(one["built"])
+    ratios = {
+        "full_1_job_vs_bare": one["wall"] / bare_total,
+        "pdf_vs_layout_only": sample["engine"] / sample["layout"],
+        "speedup_n_jobs": one["wall"] / many["wall"],
+        "noop_vs_full": noop["wall"] / one["wall"],
+        "peak_rss_mb": max(one["rss_self_mb"], many["rss_tree_mb"] or 0.0),
+    }
+    return {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "harfbuzz_subset": harfbuzz(),
+            "load_before": load_before,
+            "load_after": os.getloadavg(),
+        },
+        "corpus": {
+            "posts": args.posts,
+            "blocks": len(corpus.blocks),
+            "campaigns": len(corpus.campaigns),
+            "outputs": outputs,
+            "pdfs": pages,
+        },
+        "jobs": args.jobs,
+        "seconds": {
+            "full_1_job": one["wall"],
+            "full_n_jobs": many["wall"],
+            "noop": noop["wall"],
+            "noop_inside_build": noop["build_seconds"],
+            "one_block_edit": edit["wall"],
+            "bare_text": text["seconds"],
+            "bare_pdf": pdf["seconds"],
+            "bare_total": bare_total,
+        },
+        "per_pdf_ms": {
+            "bare_write_pdf_all": pdf["per_pdf"] * 1000,
+            **{f"sample_{k}": v * 1000 for k, v in sample.items()},
+            "sample_size": pdf["sample"],
+        },
+        "edit": {
+            "block": block,
+            "posts_using_it": users,
+            "dependants": len(expected),
+            "rebuilt": len(edit["built"]),
+            "exactly_the_dependants": set(edit["built"]) == expected,
+        },
+        "memory_mb": {
+            "1_job_process": one["rss_self_mb"],
+            "n_jobs_parent": many["rss_self_mb"],
+            "n_jobs_largest_worker": many["rss_workers_mb"],
+            "n_jobs_all_processes": many["rss_tree_mb"],
+        },
+        "noop_built": len(noop["built"]),
+        "outputs_identical_1_vs_n_jobs": identical,
+        "ratios": ratios,
+        "targets": {
+            name: {
+                "value": ratios[name],
+                "target": f"{op} {limit}",
+                "met": ratios[name] <= limit if op == "≤" else ratios[name] >= limit,
+            }
+            for name, (op, limit) in TARGETS.items()
+        },
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    s, r, t = result["seconds"], result["ratios"], result["targets"]
+    e, c = result["edit"], result["corpus"]
+    rows = [
+        ("corpus", f"{c['posts']} posts, {c['blocks']} blocks, {c['campaigns']} campaigns → "
+                   f"{c['outputs']} outputs ({c['pdfs']} PDFs)", ""),
+        ("full build, 1 job", f"{s['full_1_job']:.1f} s", ""),
+        (f"full build, {result['jobs']} jobs", f"{s['full_n_jobs']:.1f} s", ""),
+        ("bare libraries (text + warm write_pdf)",
+         f"{s['bare_total']:.1f} s ({s['bare_text']:.1f} + {s['bare_pdf']:.1f})", ""),
+        ("no-op rebuild", f"{s['noop']:.2f} s (inside the build: {s['noop_inside_build']:.2f} s)",
+         ""),
+        (f"edit {e['block']} (used by {e['posts_using_it']} posts)",
+         f"{s['one_block_edit']:.1f} s, {e['rebuilt']} rebuilt / {e['dependants']} dependants",
+         "exact" if e["exactly_the_dependants"] else "NOT EXACT"),
+        ("full build, 1 job ÷ bare", f"{r['full_1_job_vs_bare']:.2f}", t["full_1_job_vs_bare"]),
+        ("PDF per one-pager ÷ layout only",
+         f"{result['per_pdf_ms']['sample_engine']:.0f} ms ÷ "
+         f"{result['per_pdf_ms']['sample_layout']:.0f} ms = {r['pdf_vs_layout_only']:.2f}",
+         t["pdf_vs_layout_only"]),
+        (f"1 job ÷ {result['jobs']} jobs", f"{r['speedup_n_jobs']:.2f}", t["speedup_n_jobs"]),
+        ("no-op ÷ full", f"{r['noop_vs_full']:.3f}", t["noop_vs_full"]),
+        ("peak RSS", f"{r['peak_rss_mb']:.0f} MB", t["peak_rss_mb"]),
+    ]  # fmt: skip
+    lines = []
+    for name, value, target in rows:
+        verdict = ""
+        if isinstance(target, dict):
+            verdict = f"target {target['target']}: {'met' if target['met'] else 'MISSED'}"
+        elif target:
+            verdict = target
+        lines.append(f"{name:<44} {value:<52} {verdict}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=500)
+    parser.add_argument("--blocks", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sample", type=int, default=60, help="one-pagers timed three ways")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="omnipress-bench-"))
+    try:
+        result = measure(args, work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
