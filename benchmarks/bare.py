@@ -63,7 +63,7 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
     import yaml
     from markupsafe import Markup
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     blocks = {p.stem: frontmatter.load(p) for p in sorted((content / "blocks").glob("*.md"))}
     site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
     campaigns = {
@@ -115,7 +115,11 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
             (output / "linkedin").mkdir(parents=True, exist_ok=True)
             (output / "linkedin" / name).write_text(text, encoding="utf-8")
             counts["linkedin"] += 1
-    return {"seconds": time.perf_counter() - started, "counts": counts}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "counts": counts,
+    }
 
 
 def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
@@ -149,26 +153,30 @@ def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
 
     engine = PdfEngine(content, templates)
     write(pages[0]), engine.render(pages[0]), layout(pages[0])  # warm up, untimed
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for html in pages:
         write(html)
-    total = time.perf_counter() - started
+    total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
 
     timings: dict[str, float] = {"layout": 0.0, "write_pdf": 0.0, "engine": 0.0}
+    cpu_timings = dict(timings)
     functions = {"layout": layout, "write_pdf": write, "engine": engine.render}
     chosen = pages[:: max(1, len(pages) // sample)][:sample]
     for number, html in enumerate(chosen):
         order = list(functions)[number % 3 :] + list(functions)[: number % 3]
         for name in order:
-            begin = time.perf_counter()
+            begin, begin_cpu = time.perf_counter(), time.process_time()
             functions[name](html)
             timings[name] += time.perf_counter() - begin
+            cpu_timings[name] += time.process_time() - begin_cpu
     return {
         "seconds": total,
+        "cpu_seconds": total_cpu,
         "pdfs": len(pages),
         "per_pdf": total / len(pages),
         "sample": len(chosen),
         "per_pdf_sample": {name: value / len(chosen) for name, value in timings.items()},
+        "per_pdf_sample_cpu": {name: value / len(chosen) for name, value in cpu_timings.items()},
     }
 
 
