@@ -17,6 +17,12 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-deps
 build: setup
 	$(PY) build.py
 
+check: setup
+	$(PY) build.py check
+
+serve: setup
+	$(PY) build.py serve
+
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
