@@ -272,6 +272,8 @@ class RenderPlan:
             (report.built if index in rendered else report.reused).append(job.path)
             problems.extend(outcome.problems)
             for path, cleaning in outcome.cleaning.items():
+                if not (cleaning.removed or cleaning.refused_paths):
+                    continue
                 merged = cleanings.setdefault(path.resolve(), Cleaning())
                 merged.removed.extend(cleaning.removed)
                 merged.refused_paths.extend(cleaning.refused_paths)

@@ -273,7 +273,7 @@ def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome
         blocks=blocks,
         depends=dict(sorted(depends.items())),
         problems=problems.items,
-        cleaning=cleaning,
+        cleaning={p: c for p, c in cleaning.items() if c.removed or c.refused_paths},
         notices=notices,
     )
 

@@ -8,6 +8,7 @@ trusted template markup is never mangled by Markdown nor stripped by the sanitis
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
@@ -54,7 +55,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 PLACEHOLDER = "OMNIPRESSBLOCK{nonce}N{index}X"
-PLACEHOLDER_PARAGRAPH = r"<p>OMNIPRESSBLOCK{nonce}N(\d+)X</p>"
+PLACEHOLDER_PARAGRAPH = re.compile(r"<p>OMNIPRESSBLOCK([0-9a-f]+)N(\d+)X</p>")
 IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HIDDEN_IMAGE = re.compile(
@@ -229,6 +230,28 @@ def markdown_to_html(
     cleaning: Cleaning,
 ) -> Converted:
     """Markdown with block markers → sanitised HTML with each block's rendered markup in place."""
+    prepared = prepare_markdown(text, converter, resolve_image)
+    return fill_blocks(prepared, render_block, resolve_image, cleaning)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Markdown converted and sanitised, each block marker still a placeholder: the costly
+    half of :func:`markdown_to_html`, the same for every output that shows the text in one
+    channel, so it can be kept and reused (see ``HtmlBlockRenderer``)."""
+
+    html: str
+    toc: str
+    nonce: str
+    references: tuple[Reference, ...]
+    removed: tuple[str, ...]  # what sanitising removed (Cleaning.removed)
+    refused_paths: tuple[str, ...]
+    images: tuple[str, ...]  # every image path the resolver was asked about
+
+
+def prepare_markdown(
+    text: str, converter: markdown.Markdown, resolve_image: ImageResolver
+) -> Prepared:
     nonce = secrets.token_hex(6)
     pieces: list[str] = []
     references: list[Reference] = []
@@ -239,9 +262,43 @@ def markdown_to_html(
             references.append(segment)
         else:
             pieces.append(segment.markdown)
+    asked: list[str] = []
+
+    def resolve(path: str) -> str | None:
+        asked.append(path)
+        return resolve_image(path)
+
+    cleaning = Cleaning()
     converter.reset()
-    html = sanitize_html(converter.convert("".join(pieces)), resolve_image, cleaning)
-    toc = sanitize_html(getattr(converter, "toc", ""), resolve_image, Cleaning())
-    pattern = re.compile(PLACEHOLDER_PARAGRAPH.format(nonce=nonce))
-    html = pattern.sub(lambda m: render_block(references[int(m.group(1))]), html)
-    return Converted(html, toc)
+    html = sanitize_html(converter.convert("".join(pieces)), resolve, cleaning)
+    toc = sanitize_toc(getattr(converter, "toc", ""))
+    return Prepared(html, toc, nonce, tuple(references), tuple(cleaning.removed),
+                    tuple(cleaning.refused_paths), tuple(asked))  # fmt: skip
+
+
+def fill_blocks(
+    prepared: Prepared,
+    render_block: Callable[[Reference], str],
+    resolve_image: ImageResolver,
+    cleaning: Cleaning,
+) -> Converted:
+    """Report what sanitising removed, ask for the same images again (so whoever records an
+    output's inputs sees them), and put each block's markup in place of its marker."""
+    cleaning.removed.extend(prepared.removed)
+    cleaning.refused_paths.extend(prepared.refused_paths)
+    for path in prepared.images:
+        resolve_image(path)
+
+    def expand(match: re.Match[str]) -> str:  # one compiled pattern: the nonce is checked here
+        if match.group(1) != prepared.nonce:
+            return match.group(0)
+        return render_block(prepared.references[int(match.group(2))])
+
+    return Converted(PLACEHOLDER_PARAGRAPH.sub(expand, prepared.html), prepared.toc)
+
+
+@functools.lru_cache(maxsize=256)
+def sanitize_toc(toc: str) -> str:
+    """A table of contents holds only the headings' links (and is the same empty list for
+    most blocks): sanitise each distinct one once."""
+    return sanitize_html(toc, lambda path: None, Cleaning())

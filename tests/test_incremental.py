@@ -298,3 +298,29 @@ def test_a_no_op_rebuild_never_imports_weasyprint(built: Path) -> None:
     )
     assert result.stdout.split() == ["0", "False"]
     assert f"0 built, {len(records(built))} reused" in result.stderr
+
+
+def test_every_output_records_its_inputs_even_when_a_conversion_is_reused(
+    project_copy: Path,
+) -> None:
+    """Blocks are converted once per process and reused by every output showing them; the
+    outputs that reuse a conversion must still record the images and templates it needed."""
+    from omnipress.builder import load_and_validate, plan_jobs
+    from omnipress.channels import RenderEnvironment
+    from omnipress.dependencies import MISSING, Inputs, render_recorded
+    from omnipress.errors import Problems
+
+    block = project_copy / "content" / "blocks" / "quote-fit-over-label.md"
+    block.write_text(block.read_text(encoding="utf-8") + "\n![Team](images/team.svg)\n")
+    project = load_and_validate(project_copy / "content", Problems())
+    env = RenderEnvironment(project, project_copy / "templates")
+    inputs = Inputs(project, project_copy / "templates")
+    pages = [j for j in plan_jobs(project, None) if j.channel.name == "blog"]
+    outcomes = [render_recorded(job, env, inputs) for job in pages]
+    users = [o for o in outcomes if "quote-fit-over-label" in o.blocks]
+    assert len(users) >= 2  # the second one reused the first one's conversion
+    for outcome in users:
+        assert outcome.depends["content:images/team.svg"] == MISSING
+        assert "templates:blocks/quote.html" in outcome.depends
+        (removed,) = [c.removed for c in outcome.cleaning.values() if c.removed]
+        assert any("images/team.svg" in r for r in removed)

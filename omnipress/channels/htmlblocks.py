@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from omnipress.channels.base import RenderEnvironment
-from omnipress.markup import markdown_to_html
+from omnipress.markup import Prepared, fill_blocks, prepare_markdown
 from omnipress.model import Block, Post
 from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
 
@@ -59,9 +59,14 @@ class HtmlBlockRenderer:
 
     def document(self, text: str, source: Block | Post, depth: int = 0) -> tuple[Markup, Markup]:
         """A whole Markdown text as HTML, and the table of contents of its headings."""
-        converted = markdown_to_html(
-            text,
-            self.env.converter,
+        # Converting and sanitising is most of the cost, and the same for every output that
+        # shows this text in this channel (a CTA, the boilerplate): done once per process.
+        prepared: dict[tuple[str, str], Prepared] = self.env.extras.setdefault("markdown", {})
+        key = (self.channel, text)
+        if key not in prepared:
+            prepared[key] = prepare_markdown(text, self.env.converter, self.resolve_image)
+        converted = fill_blocks(
+            prepared[key],
             lambda ref: self.reference(ref, depth),
             self.resolve_image,
             self.env.cleaning_for(source.path),

@@ -12,6 +12,7 @@ import re
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.links import with_utm
+from omnipress.markup import Cleaning
 from omnipress.model import Block
 from omnipress.plaintext import markdown_to_text
 from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
@@ -35,8 +36,21 @@ class TextBlockRenderer:
                 parts.append(self.block(self.env.project.blocks[segment.block_id], depth + 1))
             else:
                 cleaning = self.env.cleaning_for(source_path)  # type: ignore[arg-type]
-                parts.append(markdown_to_text(segment.markdown, self.env.converter, cleaning))
+                parts.append(self.plain(segment.markdown, cleaning))
         return "\n\n".join(p for p in parts if p.strip())
+
+    def plain(self, markdown_text: str, cleaning: Cleaning) -> str:
+        """Markdown as plain text: the same text converts the same way in every post that uses
+        it (a CTA, a block), so each distinct one is converted once per process."""
+        converted: dict[str, tuple[str, Cleaning]] = self.env.extras.setdefault("plaintext", {})
+        if markdown_text not in converted:
+            found = Cleaning()
+            text = markdown_to_text(markdown_text, self.env.converter, found)
+            converted[markdown_text] = (text, found)
+        text, found = converted[markdown_text]
+        cleaning.removed.extend(found.removed)
+        cleaning.refused_paths.extend(found.refused_paths)
+        return text
 
     def block(self, block: Block, depth: int = 0) -> str:
         self.expansions += 1
