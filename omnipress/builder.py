@@ -7,6 +7,7 @@ come from :data:`omnipress.channels.CHANNELS`.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,7 +130,9 @@ def reuse(
         key = output_key(toolchain, site, record.path, record.blocks, record.depends)
         if key != record.key or not inputs.unchanged(record.blocks, record.depends):
             return None
-        data = (previous_output / record.path).read_bytes()
+        source = previous_output / record.path
+        with source.open("rb") as file:
+            data, stat = file.read(), os.fstat(file.fileno())
         if sha256_of(data) != record.sha256:
             return None
         problems = Problems()
@@ -140,7 +143,8 @@ def reuse(
         }
     except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    return Outcome(data, record.sha256, record.blocks, record.depends, problems.items, cleaning)
+    return Outcome(data, record.sha256, record.blocks, record.depends, problems.items, cleaning,
+                   key=key, previous=(source, (stat.st_dev, stat.st_ino)))  # fmt: skip
 
 
 def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None:
@@ -256,7 +260,8 @@ class RenderPlan:
 
     def finish(self, index: int, outcome: Outcome) -> None:
         path = self.jobs[index].path
-        self.staged.write(path, outcome.data)
+        if outcome.previous is None or not self.staged.link(path, *outcome.previous):
+            self.staged.write(path, outcome.data)
         outcome.data = b""  # written: keep only what the manifest needs
         self.outcomes[index] = outcome
         if self.progress:
@@ -295,7 +300,8 @@ class RenderPlan:
             blocks=outcome.blocks,
             post_digest=job.post.digest,
             templates_digest=self.channel_templates[job.channel.name],
-            key=output_key(
+            key=outcome.key
+            or output_key(
                 self.toolchain, project.site.digest, job.path, outcome.blocks, outcome.depends
             ),
             depends=outcome.depends,

@@ -211,6 +211,8 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     cleaning: dict[Path, Cleaning] = field(default_factory=dict)
     notices: list[Problem] = field(default_factory=list)  # about the process, not the output
+    key: str = ""  # known already when reused
+    previous: tuple[Path, tuple[int, int]] | None = None  # reused: the file, (device, inode)
 
 
 def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome:

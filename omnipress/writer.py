@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -72,14 +73,40 @@ class StagedOutput:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+        self.directories: set[Path] = set()
+
+    def target(self, relative: str) -> Path:
+        """Where ``relative`` goes in the staging directory, its folder made; never outside.
+        (Checked on the name: nothing in the fresh staging directory is a symbolic link.)"""
+        name = posixpath.normpath(relative.replace("\\", "/"))
+        if name.startswith(("/", "../")) or name in ("..", "."):
+            raise ValueError(f"refusing to write outside the output directory: {relative}")
+        target = self.root / name
+        if target.parent not in self.directories:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.directories.add(target.parent)
+        return target
 
     def write(self, relative: str, data: bytes) -> Path:
-        target = (self.root / relative).resolve()
-        if not target.is_relative_to(self.root.resolve()):
-            raise ValueError(f"refusing to write outside the output directory: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.target(relative)
         target.write_bytes(data)
         return target
+
+    def link(self, relative: str, source: Path, inode: tuple[int, int]) -> bool:
+        """Put an unchanged file of the previous output in place without copying it: a hard
+        link (the old tree is deleted after the swap, and nothing writes files in place).
+        False, and nothing staged, unless the link is to the very file ``inode`` (device,
+        inode) that the caller read and verified."""
+        target = self.target(relative)
+        try:
+            os.link(source, target)
+            stat = target.stat()
+        except OSError:
+            return False
+        if (stat.st_dev, stat.st_ino) != inode:
+            target.unlink()
+            return False
+        return True
 
     def copy(self, relative: str, source: Path) -> None:
         self.write(relative, source.read_bytes())
