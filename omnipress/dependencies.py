@@ -29,17 +29,13 @@ import jinja2
 
 from omnipress import __version__
 from omnipress.errors import Problem, Problems
+from omnipress.manifest import EXISTS, MISSING
 from omnipress.markup import Cleaning
 from omnipress.model import Project, digest_of
 
 if TYPE_CHECKING:
     from omnipress.channels.base import Job, RenderEnvironment
 
-MISSING = "missing"
-"""The recorded hash of an input that was looked for and not found."""
-EXISTS = "exists"
-"""The recorded hash of an input whose presence mattered, not its content (an image the blog
-links to but never reads)."""
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-frontmatter", "weasyprint", "pydyf",
              "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow")  # fmt: skip

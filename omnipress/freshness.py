@@ -125,7 +125,7 @@ def check_stale(ctx: CheckContext) -> None:
             ctx.stale_posts.add(record.post)
         changed = {
             bid: digest
-            for bid, digest in record.blocks.items()
+            for bid, digest in record.block_hashes().items()
             if bid not in project.blocks or project.blocks[bid].digest != digest
         }
         if changed:

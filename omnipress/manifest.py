@@ -14,6 +14,11 @@ from typing import Any
 
 MANIFEST_NAME = "manifest.json"
 FORMAT_VERSION = 1
+MISSING = "missing"
+"""The recorded hash of an input that was looked for and not found."""
+EXISTS = "exists"
+"""The recorded hash of an input whose presence mattered, not its content (an image the blog
+links to but never reads)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,27 @@ class OutputRecord:
     # what rendering it reported, repeated by a build that reuses it instead of rendering
     warnings: list[dict[str, Any]] = field(default_factory=list)
     cleaning: dict[str, list[str]] = field(default_factory=dict)  # file -> what was removed
+
+    def block_hash(self, block_id: str) -> str | None:
+        """The hash of ``block_id`` this output was built from, or None if it does not use it.
+
+        A block the output shows whole is in ``blocks``; one it only reads fields of (the
+        author's name and role in a byline) is in ``depends``. Both are uses: editing either
+        changes the file.
+        """
+        return self.block_hashes().get(block_id)
+
+    def block_hashes(self) -> dict[str, str]:
+        """Every block this output was built from, shown whole or read in part: id -> hash.
+
+        Blocks whose presence alone was tested (``EXISTS``/``MISSING``) are not uses.
+        """
+        read = {
+            name.removeprefix("block:"): value
+            for name, value in self.depends.items()
+            if name.startswith("block:") and value not in (EXISTS, MISSING)
+        }
+        return {**read, **self.blocks}
 
 
 @dataclass

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from omnipress.channels.base import Job
 from omnipress.links import with_utm
@@ -42,13 +43,20 @@ class PostView:
     description: str
     date_iso: str
     date_display: str
-    author: AuthorView
+    author_id: str
     tags: tuple[str, ...]
     keywords: str
     canonical_url: str
     reading_minutes: int
     hashtags: tuple[str, ...]
     campaign: str | None
+    blocks: Mapping[str, Block] = field(repr=False, compare=False)
+
+    @property
+    def author(self) -> AuthorView:
+        """Looked up only when a template prints it, so an output that never shows the author
+        (the LinkedIn post) does not depend on the bio block and is not rebuilt when it changes."""
+        return author_view(self.blocks[self.author_id])
 
 
 def display_date(value: object) -> str:
@@ -93,11 +101,12 @@ def post_view(project: Project, job: Job) -> PostView:
         description=post.description,
         date_iso=post.date.isoformat(),
         date_display=display_date(post.date),
-        author=author_view(project.blocks[post.author]),
+        author_id=post.author,
         tags=post.tags,
         keywords=", ".join(post.tags),
         canonical_url=project.site.post_url(post.slug),
         reading_minutes=reading_minutes(post.body),
         hashtags=hashtags_for(project, job),
         campaign=job.campaign.name if job.campaign else None,
+        blocks=project.blocks,
     )

@@ -34,6 +34,7 @@ class Use:
     via: tuple[str, ...]  # the blocks that include it here; empty when used directly
     built_hash: str
     status: str  # "up to date" | "stale" | "edited by hand" | "missing"
+    whole: bool = True  # False: the output shows only some fields (the author in a byline)
 
 
 @dataclass
@@ -87,7 +88,9 @@ def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
     )
     result.uses = [
         _use(record_path, manifest, project, block_id, output)
-        for record_path in sorted(r.path for r in manifest.outputs if block_id in r.blocks)
+        for record_path in sorted(
+            r.path for r in manifest.outputs if r.block_hash(block_id) is not None
+        )
     ]
     result.posts = sorted({use.post for use in result.uses})
     result.campaigns = _campaigns(manifest, block_id)
@@ -109,7 +112,7 @@ def _use(
             and parent in project.blocks
             and block_id in children_of(project.blocks[parent])
         )
-    built = record.blocks[block_id]
+    built = record.block_hash(block_id) or ""
     current = project.blocks[block_id].digest if project and block_id in project.blocks else None
     try:
         data: bytes | None = (output / path).read_bytes()
@@ -123,7 +126,14 @@ def _use(
         status = "stale"
     else:
         status = "up to date"
-    return Use(path, record.post, record.channel, record.campaign, via, built, status)
+    whole = block_id in record.blocks
+    return Use(path, record.post, record.channel, record.campaign, via, built, status, whole)
+
+
+def _how(use: Use) -> str:
+    if not use.whole:
+        return "some fields (byline)"
+    return "through " + ", ".join(use.via) if use.via else "directly"
 
 
 def _campaigns(manifest: Manifest, block_id: str) -> list[str]:
@@ -131,7 +141,7 @@ def _campaigns(manifest: Manifest, block_id: str) -> list[str]:
     (which every campaign links to), and campaigns whose CTA override is the block."""
     names: set[str] = set()
     for record in manifest.outputs:
-        if block_id not in record.blocks:
+        if record.block_hash(block_id) is None:
             continue
         if record.campaign is not None:
             names.add(record.campaign)
@@ -205,7 +215,7 @@ def print_where_used(result: WhereUsed, console: Console) -> None:
     for post in result.posts:
         out(f"  post [bold]{escape(post)}[/bold]")
         for use in (u for u in result.uses if u.post == post):
-            how = "through " + ", ".join(use.via) if use.via else "directly"
+            how = _how(use)
             style = "green" if use.status == "up to date" else "red"
             stale = f" (built from {use.built_hash})" if use.status == "stale" else ""
             out(

@@ -407,6 +407,16 @@ def test_block_edited_after_the_build_is_stale(output: Path, project_copy: Path)
     assert "consistency.quote" not in rules(report)
 
 
+def test_a_bio_edit_makes_the_pdf_byline_stale(output: Path, project_copy: Path) -> None:
+    """The one-pager prints only the author's name and role, yet it was built from the bio."""
+    bio = project_copy / "content/blocks/bio-commercial-team.md"
+    bio.write_text(bio.read_text().replace("Commercial and Partnerships", "Partnerships"))
+    report = check(output, project_copy / "content", project_copy / "templates")
+    stale = {f.file for f in report.errors if f.rule == "freshness.block-hash"}
+    assert f"pdf/{CDMO}.pdf" in stale and f"blog/{CDMO}/index.html" in stale
+    assert f"linkedin/{CDMO}.txt" not in stale  # the LinkedIn post never names the author
+
+
 def test_post_template_and_site_changes_are_stale(output: Path, project_copy: Path) -> None:
     content, templates = project_copy / "content", project_copy / "templates"
     post = content / f"posts/{CDMO}.md"

@@ -110,6 +110,28 @@ def test_a_nested_block_edit_rebuilds_every_output_that_includes_it_at_any_depth
     only_these_changed(before, after, users)
 
 
+def test_an_author_bio_edit_rebuilds_the_pages_and_pdfs_that_print_it_not_linkedin(
+    built: Path,
+) -> None:
+    """The PDF's byline reads only the bio's name and role; the LinkedIn post never shows the
+    author, so it must not depend on the bio at all."""
+    old = records(built)
+    slugs = {r.post for r in old.values() if "bio-commercial-team" in r.blocks}
+    assert slugs == {"contract-vs-clinical-research-organisation", "cro-or-cdmo"}
+    printing = {p for p, r in old.items() if r.post in slugs and r.channel in ("blog", "pdf")}
+    assert all(old[p].block_hash("bio-commercial-team") for p in printing)
+    assert not any(
+        r.block_hash("bio-commercial-team") for r in old.values() if r.channel == "linkedin"
+    )
+    edit(built / "content" / "blocks" / "bio-commercial-team.md",
+         'role: "Commercial and Partnerships', 'role: "Partnerships and Alliances')  # fmt: skip
+    report, before, after = rebuild(built)
+    assert set(report.built) == printing
+    for path in printing:
+        assert "Partnerships and Alliances" in text_of(built / "output", path), path
+    only_these_changed(before, after, printing)
+
+
 def test_a_template_edit_rebuilds_every_output_rendered_with_it(built: Path) -> None:
     old = records(built)
     with_quote = {

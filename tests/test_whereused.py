@@ -47,6 +47,27 @@ def test_tells_direct_use_from_use_through_another_block(example_output: Path) -
     assert via[f"pdf/{BIOMETRICS}.pdf"] == ()  # listed in the post's pdf.blocks
 
 
+def test_an_author_bio_is_used_by_the_pdfs_that_print_its_name_and_role(
+    example_output: Path,
+) -> None:
+    result = where_used("bio-priya-raman", example_output, CONTENT)
+    how = {use.file: use.whole for use in result.uses}
+    assert how[f"blog/{BIOMETRICS}/index.html"] is True  # the bio box, shown whole
+    assert how[f"pdf/{BIOMETRICS}.pdf"] is False  # only the byline: name and role
+    assert f"campaigns/biometrics-partner/pdf/{BIOMETRICS}.pdf" in how
+    assert not any(use.channel == "linkedin" for use in result.uses)
+
+
+def test_a_bio_edit_makes_the_pdf_byline_stale(example_output: Path, project_copy: Path) -> None:
+    bio = project_copy / "content/blocks/bio-priya-raman.md"
+    text = bio.read_text(encoding="utf-8")
+    assert "Director of Statistical Programming" in text
+    bio.write_text(text.replace("Director of", "Head of"), encoding="utf-8")
+    result = where_used("bio-priya-raman", example_output, project_copy / "content")
+    status = {use.file: use.status for use in result.uses}
+    assert status[f"pdf/{BIOMETRICS}.pdf"] == "stale"
+
+
 def test_campaign_cta_override_is_found(example_output: Path) -> None:
     result = where_used("cta-consultation", example_output, CONTENT)
     assert result.campaigns == ["biometrics-partner"]
