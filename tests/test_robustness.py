@@ -25,9 +25,12 @@ def build_command(output: Path, *extra: str, content: Path = CONTENT) -> list[st
             "--templates", str(TEMPLATES), "--output", str(output), *extra]  # fmt: skip
 
 
-def start_build_and_wait_for_staging(output: Path) -> subprocess.Popen[bytes]:
+def start_build_and_wait_for_staging(output: Path, content: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        build_command(output), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+        build_command(output, "--jobs", "1", content=content),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 60
     while not any(output.parent.glob(".output.staging-*/pdf/*.pdf")):
@@ -44,12 +47,26 @@ def previous_output(example_output: Path, tmp_path: Path) -> Path:
     return output
 
 
+@pytest.fixture
+def edited_content(tmp_path: Path) -> Path:
+    """The example content with a site-wide edit, so a build renders every output again
+    (instead of reusing them in milliseconds) and a signal lands mid-render."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    site = content / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    assert "need to stand up to scrutiny" in text
+    site.write_text(text.replace("need to stand up", "must stand up"), encoding="utf-8")
+    return content
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_a_killed_build_leaves_the_previous_output_byte_for_byte(
-    previous_output: Path, sig: signal.Signals
+    previous_output: Path, edited_content: Path, sig: signal.Signals
 ) -> None:
     before = snapshot(previous_output)
-    process = start_build_and_wait_for_staging(previous_output)
+    process = start_build_and_wait_for_staging(previous_output, edited_content)
+    assert process.poll() is None, "the build ended before it could be interrupted"
     process.send_signal(sig)
     process.wait(timeout=60)
     assert process.returncode != 0
@@ -58,10 +75,15 @@ def test_a_killed_build_leaves_the_previous_output_byte_for_byte(
         assert not list(previous_output.parent.glob(".output.staging-*"))
         assert b"Traceback" not in process.stderr.read()  # type: ignore[union-attr]
     # the next build succeeds and removes whatever the killed one left behind
-    result = subprocess.run(build_command(previous_output), capture_output=True, cwd=ROOT)
+    result = subprocess.run(
+        build_command(previous_output, content=edited_content), capture_output=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert not list(previous_output.parent.glob(".output.staging-*"))
     assert snapshot(previous_output).keys() == before.keys()
+    assert "must stand up" in (previous_output / "blog/cro-or-cdmo/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_two_builds_at_different_times_and_places_are_byte_identical(tmp_path: Path) -> None:
