@@ -30,7 +30,7 @@ lint: setup
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: lint
-	$(PY) -m pytest -q || [ $$? -eq 5 ]
+	$(PY) -m pytest -q -n auto || [ $$? -eq 5 ]
 
 clean:
 	rm -rf output .omnipress-cache
