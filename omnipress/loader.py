@@ -7,8 +7,9 @@ all. Front matter is read with YAML's safe loader and never evaluated as a templ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from omnipress.errors import Problems, find_line
 from omnipress.model import (
@@ -264,6 +265,52 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
     )
 
 
+_Item = TypeVar("_Item", Block, Post, Campaign)
+
+# what two files claiming one name are told: (what the name is, how to fix it)
+DUPLICATE_BLOCK = ("block id", "give one of them another id (the file name, or 'id:')")
+DUPLICATE_POST = ("slug", "give one of the posts another 'slug:'")
+DUPLICATE_CAMPAIGN = ("campaign name", "rename one of the files (the file name is the campaign)")
+
+
+def _load_all(
+    folder: Path,
+    suffixes: tuple[str, ...],
+    load: Callable[[Path, Problems], _Item | None],
+    duplicate: tuple[str, str],
+    problems: Problems,
+    unreadable: set[str],
+) -> dict[str, _Item]:
+    """Every file of one kind, keyed by its name; two files claiming one name is an error
+    naming both, because silently keeping either would publish the wrong one."""
+    loaded: dict[str, _Item] = {}
+    for path in content_files(folder, suffixes, problems):
+        item = load(path, problems)
+        if item is None:
+            unreadable.add(path.stem)
+            continue
+        name = _name_of(item)
+        if name in loaded:
+            what, hint = duplicate
+            problems.error(
+                f"duplicate {what} {name!r}: defined in {rel_name(loaded[name].path)} "
+                f"and in {rel_name(path)}",
+                path,
+                hint=hint,
+            )
+            continue
+        loaded[name] = item
+    return loaded
+
+
+def _name_of(item: Block | Post | Campaign) -> str:
+    if isinstance(item, Block):
+        return item.id
+    if isinstance(item, Post):
+        return item.slug
+    return item.name
+
+
 def load_project(root: Path, problems: Problems) -> Project | None:
     """Load and validate everything; None when the content cannot be built at all."""
     root = root.resolve()
@@ -271,42 +318,12 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         problems.error(f"content directory {root} does not exist", root)
         return None
     site = load_site(root, problems)
-    blocks: dict[str, Block] = {}
     unreadable: set[str] = set()
-    for path in content_files(root / "blocks", (".md",), problems):
-        block = load_block(path, problems)
-        if block is None:
-            unreadable.add(path.stem)
-            continue
-        if block.id in blocks:
-            problems.error(
-                f"duplicate block id {block.id!r}: defined in {rel_name(blocks[block.id].path)} "
-                f"and in {rel_name(path)}",
-                path,
-                hint="give one of them another id (the file name, or 'id:')",
-            )
-            continue
-        blocks[block.id] = block
-    posts: dict[str, Post] = {}
-    for path in content_files(root / "posts", (".md",), problems):
-        post = load_post(path, problems)
-        if post is None:
-            unreadable.add(path.stem)
-            continue
-        if post.slug in posts:
-            problems.error(
-                f"duplicate slug {post.slug!r}: used by {rel_name(posts[post.slug].path)} "
-                f"and by {rel_name(path)}",
-                path,
-                hint="give one of the posts another 'slug:'",
-            )
-            continue
-        posts[post.slug] = post
-    campaigns: dict[str, Campaign] = {}
-    for path in content_files(root / "campaigns", (".yaml", ".yml"), problems):
-        campaign = load_campaign(path, problems)
-        if campaign is not None:
-            campaigns[campaign.name] = campaign
+    blocks = _load_all(root / "blocks", (".md",), load_block, DUPLICATE_BLOCK, problems, unreadable)
+    posts = _load_all(root / "posts", (".md",), load_post, DUPLICATE_POST, problems, unreadable)
+    campaigns = _load_all(
+        root / "campaigns", (".yaml", ".yml"), load_campaign, DUPLICATE_CAMPAIGN, problems, set()
+    )
     assets = (
         {
             str(p.relative_to(root)): p

@@ -125,11 +125,17 @@ def test_duplicate_block_id_and_slug_name_both_files(
     project, before = built
     write(project.content, "blocks/other.md", "---\nid: about\ntype: boilerplate\n---\nCopy\n")
     project.post(POST.replace("title: A test post", "title: A test post\nslug: test-post"), "copy")
+    campaign = "title: Q4\nposts: [test-post]\n"
+    write(project.content, "campaigns/q4.yaml", campaign)
+    write(project.content, "campaigns/q4.yml", campaign)
     code, text = project.build(capsys)
     assert_failed_cleanly(code, text, project, before)
     assert "duplicate block id 'about': defined in blocks/about.md and in blocks/other.md" in text
     assert "duplicate slug 'test-post'" in text and "posts/copy.md" in text
     assert "posts/test-post.md" in text
+    assert (
+        "duplicate campaign name 'q4': defined in campaigns/q4.yaml and in campaigns/q4.yml" in text
+    )
 
 
 def test_empty_non_utf8_and_binary_files(
