@@ -3,11 +3,16 @@ the outputs, keeps the PDFs and LinkedIn texts, and releases the PDFs on a versi
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from omnipress.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -101,5 +106,24 @@ def test_a_version_tag_attaches_the_pdfs_to_a_release() -> None:
         download["with"]["name"]
         == step_using(jobs["build"], "actions/upload-artifact")["with"]["name"]
     )
-    files = str(step_using(release, "softprops/action-gh-release")["with"]["files"]).split()
-    assert "output/pdf/*.pdf" in files
+    attach = step_using(release, "softprops/action-gh-release")["with"]
+    assert attach["files"] == "release/*.pdf" and attach["fail_on_unmatched_files"] is True
+
+
+def test_the_release_gets_every_one_pager_under_a_name_of_its_own(
+    example_output: Path, tmp_path: Path
+) -> None:
+    """Release assets are named by file name alone: a campaign's one-pager must not replace
+    the post's own. Runs the workflow's own step on the example build."""
+    release = workflow()["jobs"]["release"]
+    naming = next(s for s in steps(release) if "release/" in str(s.get("run", "")))
+    shutil.copytree(example_output, tmp_path / "output")
+    subprocess.run(["bash", "-c", naming["run"]], cwd=tmp_path, check=True)
+    manifest = Manifest.from_json((example_output / "manifest.json").read_text(encoding="utf-8"))
+    pdfs = [r for r in manifest.outputs if r.channel == "pdf"]
+    assets = {p.name: p.read_bytes() for p in (tmp_path / "release").iterdir()}
+    expected = {
+        (f"{r.campaign}--" if r.campaign else "") + Path(r.path).name: r.sha256 for r in pdfs
+    }
+    assert len(pdfs) == 7 and sorted(assets) == sorted(expected)
+    assert all(hashlib.sha256(assets[name]).hexdigest() == h for name, h in expected.items())
