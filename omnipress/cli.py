@@ -106,7 +106,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def print_problems(console: Console, problems: Sequence[Problem], root: Path | None) -> None:
-    for problem in problems:
+    for problem in dict.fromkeys(problems):  # the same problem found twice is said once
         style = "red" if problem.severity is Severity.ERROR else "yellow"
         where = escape(problem.location(root))
         head = f"[bold]{where}[/bold]: " if where else ""
@@ -185,6 +185,12 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+def kept(args: argparse.Namespace) -> str:
+    """What a failed command says about the output folder it did not touch."""
+    output = getattr(args, "output", None) or Path("output")
+    return f"{output.as_posix().rstrip('/')}/ was left as it was."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser()
@@ -206,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(console, problems.items, Path.cwd())
         console.print(
             f"[red]Build failed:[/red] {len(problems.errors)} error(s), "
-            f"{len(problems.warnings)} warning(s). output/ was left as it was.",
+            f"{len(problems.warnings)} warning(s). {kept(args)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -217,14 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"    hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        console.print("Interrupted; output/ was left as it was.", markup=False)
+        console.print(f"Interrupted; {kept(args)}", markup=False)
         return 130
     except Exception as exc:  # a bug, not a content problem: say so plainly
         if getattr(args, "debug", False):
             raise
         console.print(
             f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
-            "    This is a bug in omnipress, not in your content; output/ was left as it was.\n"
+            f"    This is a bug in omnipress, not in your content; {escape(kept(args))}\n"
             "    Run again with --debug for the details and report them.",
             highlight=False,
             soft_wrap=True,

@@ -91,7 +91,8 @@ class ContentError(Exception):
     """Raised when a build cannot go on; carries every problem found so far."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(problems)
+        self.problems = list(dict.fromkeys(problems))  # a post's base and campaign outputs
+        # break the same rule the same way: say it once
         super().__init__("\n".join(p.format() for p in self.problems))
 
 

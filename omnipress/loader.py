@@ -193,6 +193,12 @@ def load_block(path: Path, problems: Problems) -> Block | None:
     )
 
 
+def one_line(text: str) -> str:
+    """Runs of spaces and line breaks as one space: HTML shows them so, and a title must read
+    the same in the PDF, the page and the LinkedIn post (YAML folds long lines into spaces)."""
+    return " ".join(text.split())
+
+
 def load_post(path: Path, problems: Problems) -> Post | None:
     source = read_source(path, problems)
     if source is None:
@@ -202,10 +208,14 @@ def load_post(path: Path, problems: Problems) -> Post | None:
         return None
     linkedin = meta["linkedin"]
     pdf = meta.get("pdf") or {}
+    lines = source.key_lines
     linkedin_ok = validate_fields(
-        LINKEDIN_FIELDS, linkedin, path, source.key_lines, problems, "post linkedin"
+        LINKEDIN_FIELDS, linkedin, path, lines, problems, "post linkedin", "linkedin.",
+        lines.get("linkedin"),
+    )  # fmt: skip
+    pdf_ok = validate_fields(
+        PDF_FIELDS, pdf, path, lines, problems, "post pdf", "pdf.", lines.get("pdf")
     )
-    pdf_ok = validate_fields(PDF_FIELDS, pdf, path, source.key_lines, problems, "post pdf")
     if not (linkedin_ok and pdf_ok):
         return None
     body = source.body.strip("\n")
@@ -215,15 +225,15 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     linkedin_line = source.key_lines.get("linkedin")
     return Post(
         slug=meta.get("slug", path.stem),
-        title=meta["title"].strip(),
+        title=one_line(meta["title"]),
         date=meta["date"],
         author=meta["author"],
-        summary=meta["summary"].strip(),
-        description=(meta.get("description") or meta["summary"]).strip(),
+        summary=one_line(meta["summary"]),
+        description=one_line(meta.get("description") or meta["summary"]),
         tags=tuple(meta.get("tags") or ()),
         cta=meta.get("cta"),
         linkedin=LinkedInSettings(
-            hook=linkedin["hook"].strip(),
+            hook=one_line(linkedin["hook"]),
             body=(linkedin.get("body") or "").strip("\n"),
             hashtags=tuple(linkedin.get("hashtags") or ()),
             body_line=linkedin_line,
@@ -233,6 +243,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
         path=path,
         body_line=source.body_line,
         digest=digest_of(meta, body),
+        key_lines=source.key_lines,
     )
 
 

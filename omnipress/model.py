@@ -96,6 +96,12 @@ class Post:
     path: Path
     body_line: int
     digest: str
+    # the line of each front-matter key, nested ones dotted ("linkedin.hashtags"): a problem
+    # found while rendering points at the field it is about
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str, fallback: str = "") -> int | None:
+        return self.key_lines.get(key) or self.key_lines.get(fallback)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ leaves the last good ``output/`` in place, and the preview shows the error above
 
 from __future__ import annotations
 
+import errno
 import json
 import mimetypes
 import threading
@@ -399,7 +400,10 @@ def start_server(preview: Preview, host: str, port: int, debug: bool = False) ->
     try:
         return PreviewServer((host, port), preview, debug)
     except OSError as exc:
+        in_use = exc.errno == errno.EADDRINUSE
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-            "another program (or another preview) uses that port; try --port 8001",
+            "another program (or another preview) uses that port; try --port 8001"
+            if in_use
+            else "--host must be an IPv4 address of this computer, e.g. 127.0.0.1 or 0.0.0.0",
         ) from None

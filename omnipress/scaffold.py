@@ -155,8 +155,11 @@ def read_defaults(content: Path) -> SiteDefaults:
     )
 
 
+MAX_NAME_LENGTH = 80  # the name is a file name and part of a URL; file systems stop at 255
+
+
 def title_from(name: str) -> str:
-    words = name.replace("-", " ").strip()
+    words = " ".join(name.replace("-", " ").split())
     return words[:1].upper() + words[1:]
 
 
@@ -231,6 +234,11 @@ def campaign_text(name: str, site: SiteDefaults) -> str:
 
 def plan(kind: str, name: str, block_type: str | None, content: Path, today: date) -> Scaffold:
     """The file to write, or UsageError naming what is allowed."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(
+            f"a {kind} name can have at most {MAX_NAME_LENGTH} characters ({len(name)} given)",
+            "a short name makes a short address: why-biometrics-matters",
+        )
     if not ID_PATTERN.match(name):
         raise UsageError(
             f"{name!r} cannot be the name of a {kind}",

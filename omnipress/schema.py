@@ -221,18 +221,25 @@ def validate_fields(
     key_lines: dict[str, int],
     problems: Problems,
     what: str,
+    prefix: str = "",
+    missing_line: int | None = 1,
 ) -> bool:
-    """Check required fields, kinds and unknown keys. Returns False when an error was found."""
+    """Check required fields, kinds and unknown keys. Returns False when an error was found.
+
+    ``prefix`` is the dotted path of a nested mapping (``linkedin.``) for finding key lines;
+    a missing field is reported at ``missing_line``: where it belongs (the start of the front
+    matter, or its parent key), since it has no line of its own.
+    """
     ok = True
     known = {s.name for s in specs}
     for spec in specs:
-        line = key_lines.get(spec.name)
+        line = key_lines.get(prefix + spec.name)
         if spec.name not in data or data[spec.name] is None:
             if spec.required:
                 problems.error(
                     f"{what}: required field '{spec.name}' is missing",
                     source,
-                    None,
+                    line or missing_line,
                     hint=f"add '{spec.name}:' — {spec.help}" if spec.help else "",
                 )
                 ok = False
@@ -246,7 +253,7 @@ def validate_fields(
             problems.warning(
                 f"{what}: unknown field '{key}' is ignored",
                 source,
-                key_lines.get(str(key)),
+                key_lines.get(prefix + str(key)),
                 hint=did_you_mean(str(key), known),
             )
     return ok

@@ -14,13 +14,24 @@ from typing import Any
 from omnipress.errors import UsageError
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535, or argparse's own usage error (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1024 to 65535, or 0")
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from omnipress.cli import add_paths
 
     add_paths(parser)
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=8000,
         help="port to listen on (default: 8000; 0 picks a free one)",
     )

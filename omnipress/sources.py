@@ -99,10 +99,21 @@ def parse_yaml(
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key_lines[str(key_node.value)] = first_line + key_node.start_mark.line
+    _note_key_lines(node, "", first_line, key_lines)
     return data, key_lines
+
+
+def _note_key_lines(
+    node: yaml.Node | None, prefix: str, first_line: int, out: dict[str, int]
+) -> None:
+    """The line of every key, nested ones by their dotted path (``linkedin.hashtags``), so a
+    problem with a nested field points at its own line, not its parent's."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        name = prefix + str(key_node.value)
+        out.setdefault(name, first_line + key_node.start_mark.line)
+        _note_key_lines(value_node, name + ".", first_line, out)
 
 
 def read_source(path: Path, problems: Problems) -> SourceFile | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from omnipress.cli import main
+from omnipress.errors import ContentError, Problem
 from tests.conftest import TEMPLATES
 from tests.factory import POST, make_project, write
 from tests.readers import html, pdf_text
@@ -95,6 +96,48 @@ def test_missing_field_wrong_type_and_unknown_key_in_one_run(
     assert "required field 'summary' is missing" in text
     assert "test-post.md:3" in text and "'date' must be a date" in text and "'yesterday'" in text
     assert "warning" in text and "unknown field 'tagz'" in text and "did you mean 'tags'" in text
+
+
+def test_a_missing_field_points_where_it_belongs(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A field that is not there has no line of its own: the top of the front matter for a
+    post's field, the parent key for a nested one."""
+    project, before = built
+    project.post(POST.replace("title: A test post\n", ""))
+    write(
+        project.content,
+        "posts/other.md",
+        POST.replace("  hook: This is the hook of the post.\n", ""),
+    )
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    assert "posts/test-post.md:1: error: post: required field 'title' is missing" in text
+    linkedin_line = (
+        POST.replace("  hook: This is the hook of the post.\n", "").splitlines().index("linkedin:")
+        + 1
+    )
+    assert f"posts/other.md:{linkedin_line}: error: post linkedin: required field 'hook'" in text
+
+
+def test_a_channel_rule_points_at_its_field_and_names_the_campaign_variant(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    project.post(POST.replace("hashtags: [Testing, Pipelines, Content]", "hashtags: [Testing]"))
+    write(project.content, "campaigns/launch.yaml", "title: Launch\nposts: [test-post]\n")
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    line = POST.splitlines().index("  hashtags: [Testing, Pipelines, Content]") + 1
+    assert f"posts/test-post.md:{line}: error: LinkedIn post 'test-post': 1 hashtags" in text
+    assert "LinkedIn post 'test-post' (campaign launch): 1 hashtags" in text
+    assert text.count("1 hashtags") == 2 and "2 error(s)" in text
+
+
+def test_the_same_problem_found_twice_is_reported_once() -> None:
+    problem = Problem("the same mistake", Path("posts/a.md"), 3)
+    other = Problem("another mistake", Path("posts/a.md"), 4)
+    assert ContentError([problem, other, problem]).problems == [problem, other]
 
 
 def test_unknown_block_id_suggests_the_closest(

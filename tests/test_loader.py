@@ -132,3 +132,16 @@ def test_a_broken_file_is_reported_once_not_again_by_its_users(tmp_path: Path) -
     _, problems = load(content)
     assert len(problems.errors) == 3, messages(problems)  # the date, the stat's two fields
     assert "unknown" not in messages(problems)
+
+
+def test_titles_and_hooks_read_as_one_line_whatever_the_yaml_spacing(tmp_path: Path) -> None:
+    """HTML collapses spaces and YAML folds lines: the same title must read the same in the
+    page, the PDF and the LinkedIn post, so the loader collapses them once for all channels."""
+    post = POST.replace("title: A test post", 'title: "A  test\\n  post "').replace(
+        "hook: This is the hook of the post.", "hook: >-\n    This is the hook\n    of the post."
+    )
+    project, problems = load(make_project(tmp_path, posts={"test-post": post}))
+    assert not problems.errors, messages(problems)
+    loaded = project.posts["test-post"]  # type: ignore[attr-defined]
+    assert loaded.title == "A test post"
+    assert loaded.linkedin.hook == "This is the hook of the post."

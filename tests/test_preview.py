@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from omnipress import preview as preview_module
+from omnipress.cli import main
 from omnipress.preview import fold_position, linkedin_card, run_check_safely
 from omnipress.preview_server import output_file
 from omnipress.rules import linkedin_hook
@@ -290,3 +291,12 @@ def test_saving_a_block_rebuilds_and_the_preview_shows_it_then_errors_show_and_c
         page = soup(live.text(f"/post/{SLUG}/"))
         assert page.select_one(".build-errors") is None
         assert "tech transfer" in page.select_one(".li-card").get_text()
+
+
+@pytest.mark.parametrize("port", ["99999", "-5", "eighty"])
+def test_a_port_that_is_not_one_is_a_usage_error(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert "argument --port" in err and "internal error" not in err

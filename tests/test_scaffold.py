@@ -66,6 +66,8 @@ def test_new_refuses_to_overwrite_and_rejects_bad_names_and_types(
 
     assert new(project_copy, "post", "My Post") == 2
     assert "lowercase letters, digits and dashes" in capsys.readouterr().err
+    assert new(project_copy, "post", "a" * 300) == 2  # a file name the disk would refuse
+    assert "at most 80 characters (300 given)" in capsys.readouterr().err
     assert new(project_copy, "block", "stat-new", "--type", "statistic") == 2
     err = capsys.readouterr().err
     assert "unknown block type 'statistic'" in err
@@ -125,3 +127,11 @@ def test_scaffolded_post_builds_and_passes_check_as_it_is(
     report = run_check(output, project_copy / "content", project_copy / "templates")
     mine = [f for f in report.findings if f.post == SLUG or f.post is None]
     assert mine == [], [f"{f.rule}: {f.message}" for f in mine]
+
+
+def test_a_name_with_doubled_dashes_gives_a_title_that_reads_the_same_everywhere(
+    project_copy: Path,
+) -> None:
+    assert new(project_copy, "post", "cro--faq") == 0
+    path = project_copy / "content" / "posts" / "cro--faq.md"
+    assert front_matter(path)["title"] == "Cro faq"

@@ -52,6 +52,13 @@ class Job:
     def utm_campaign(self) -> str:
         return self.campaign.utm_campaign if self.campaign else ""
 
+    @property
+    def named(self) -> str:
+        """The post as problems name it: a campaign's variant can break a rule the post's own
+        output keeps (its CTA is longer), so the variant says whose it is."""
+        where = f" (campaign {self.campaign.name})" if self.campaign else ""
+        return f"{self.post.slug!r}{where}"
+
     def describe(self) -> str:
         where = f" for campaign {self.campaign.name}" if self.campaign else ""
         return f"{self.channel.name} output of post {self.post.slug!r}{where}"

@@ -106,9 +106,9 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
     text = tidy(text)
     for finding in check_linkedin(text):
         env.problems.error(
-            f"LinkedIn post {post.slug!r}: {finding.message} [{finding.rule}]",
+            f"LinkedIn post {job.named}: {finding.message} [{finding.rule}]",
             post.path,
-            post.linkedin.body_line,
+            post.line_of(finding.rule, "linkedin"),  # a rule is named after its field
             hint=finding.hint,
         )
     return Rendered(text.encode("utf-8"), tuple(blocks.used))

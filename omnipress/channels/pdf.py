@@ -123,14 +123,14 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     post = job.post
     if result.pages != 1:
         env.problems.error(
-            f"the one-pager of {post.slug!r} runs onto {result.pages} pages "
+            f"the one-pager of {job.named} runs onto {result.pages} pages "
             f"(about {result.overflow_mm:.0f} mm too long)",
             post.path,
             hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
         )
     for url in result.refused:
         env.problems.warning(
-            f"the one-pager of {post.slug!r} refers to {url}, which was not loaded",
+            f"the one-pager of {job.named} refers to {url}, which was not loaded",
             post.path,
             hint="use images from content/images/; the build never downloads anything",
         )
