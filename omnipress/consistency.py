@@ -134,10 +134,18 @@ class PostCheck:
             cta = self.blog.ctas[0]
             return CtaReference(cta.label, without_utm(cta.url), "the blog page")
         block = effective_cta(project, self.post, campaign)
+        if campaign is not None and not self.fresh and self._built_from_older(block.id):
+            return None  # freshness has said so: one change is reported once
         where = f"campaign {campaign.name!r}" if campaign else "the post"
         return CtaReference(
             block.field("label"), without_utm(block.field("url")), f"{where} (block {block.id})"
         )
+
+    def _built_from_older(self, block_id: str) -> bool:
+        """Was any of this post's files built from another version of the block than today's?"""
+        block = self.ctx.project.blocks.get(block_id)
+        current = block.digest if block else None
+        return any(r.block_hash(block_id) not in (None, current) for r in self.records)
 
     # -- the checks -----------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from collections import defaultdict
 from omnipress.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
 from omnipress.channels import CHANNELS
 from omnipress.checkmodel import WARNING, CheckContext
-from omnipress.manifest import MANIFEST_NAME, sha256_of
+from omnipress.dependencies import Inputs
+from omnipress.manifest import EXISTS, MANIFEST_NAME, MISSING, OutputRecord, sha256_of
 
 REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
 
@@ -99,6 +100,7 @@ def check_stale(ctx: CheckContext) -> None:
         )
         ctx.stale_posts.update(r.post for r in manifest.outputs)
     templates = {c.name: templates_digest(ctx.templates, c) for c in CHANNELS}
+    inputs = Inputs(project, ctx.templates)
     outdated_templates: dict[str, list[str]] = defaultdict(list)
     for record in manifest.outputs:
         where = {"post": record.post, "channel": record.channel, "file": record.path}
@@ -149,6 +151,7 @@ def check_stale(ctx: CheckContext) -> None:
             ctx.stale_posts.add(record.post)
         if record.campaign is not None:
             _check_campaign(ctx, record.campaign, where)
+        _check_files_read(ctx, inputs, record, where)
         if record.templates_digest != templates.get(record.channel):
             outdated_templates[record.channel].append(record.path)
             ctx.stale_outputs.add(record.path)
@@ -188,6 +191,35 @@ def _check_campaign(ctx: CheckContext, name: str, where: dict[str, str]) -> None
     else:
         return
     ctx.stale_posts.add(where["post"])
+
+
+def _check_files_read(
+    ctx: CheckContext, inputs: Inputs, record: OutputRecord, where: dict[str, str]
+) -> None:
+    """Images and other content files an output embedded (the logo in every one-pager): the
+    build re-renders the output when one changes, so `check` must call it stale too."""
+    changed = []
+    for name, built in record.depends.items():
+        kind, _, relative = name.partition(":")
+        if kind not in ("content", "file"):
+            continue
+        now = inputs.digest(name)
+        if built == EXISTS:
+            differs = now is None
+        elif built == MISSING:
+            differs = now is not None
+        else:
+            differs = now != built
+        if differs:
+            changed.append(relative if kind == "file" else f"content/{relative}")
+    if changed:
+        ctx.add(
+            "freshness.asset-hash",
+            f"stale: built from an older {', '.join(changed)}",
+            hint=REBUILD,
+            **where,
+        )
+        ctx.stale_outputs.add(record.path)
 
 
 def _check_unbuilt(ctx: CheckContext) -> None:

@@ -438,6 +438,33 @@ def test_a_content_change_is_reported_once_as_stale(output: Path, project_copy: 
     assert {f.file for f in report.errors} == {r.path for r in manifest.outputs if r.post == CDMO}
 
 
+def test_a_reused_cta_edit_is_reported_once_for_campaign_variants_too(
+    output: Path, project_copy: Path
+) -> None:
+    """A campaign variant built from the old CTA is stale, not also 'inconsistent'."""
+    cta = project_copy / "content/blocks/cta-rfi.md"
+    text = cta.read_text()
+    assert "label: " in text
+    cta.write_text(re.sub(r"label: .*", 'label: "Send us an RFI"', text, count=1))
+    report = check(output, project_copy / "content", project_copy / "templates")
+    assert rules(report) == {"freshness.block-hash"}
+    manifest = Manifest.from_json((output / "manifest.json").read_text(encoding="utf-8"))
+    users = {r.path for r in manifest.outputs if "cta-rfi" in r.blocks}
+    assert any(path.startswith("campaigns/") for path in users)
+    assert {f.file for f in report.errors} == users
+
+
+def test_an_image_the_pdfs_embed_makes_them_stale(output: Path, project_copy: Path) -> None:
+    logo = project_copy / "content/images/logo.svg"
+    logo.write_text(logo.read_text().replace("</svg>", "<!-- v2 --></svg>"))
+    report = check(output, project_copy / "content", project_copy / "templates")
+    manifest = Manifest.from_json((output / "manifest.json").read_text(encoding="utf-8"))
+    pdfs = {r.path for r in manifest.outputs if r.channel == "pdf"}
+    stale = [f for f in report.errors if f.rule == "freshness.asset-hash" and f.channel == "pdf"]
+    assert {f.file for f in stale} == pdfs
+    assert all("content/images/logo.svg" in f.message and f.post for f in stale)
+
+
 def test_broken_content_stops_the_check(
     output: Path, project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
