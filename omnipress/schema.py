@@ -178,6 +178,14 @@ CAMPAIGN_FIELDS = (
 )
 
 
+def template_fields(block_type: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A block's fields with every field of its type present (None when left out), so a
+    template can test an optional field (``{% if fields.role %}``) under strict undefined."""
+    known = BLOCK_TYPES.get(block_type)
+    absent = {spec.name: None for spec in known.fields} if known else {}
+    return {**absent, **fields}
+
+
 def check_value(spec: FieldSpec, value: Any) -> str | None:
     """Why ``value`` does not fit ``spec``, or None when it does."""
     expected = {

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from omnipress.cli import main
 from omnipress.errors import ContentError, Problem
+from omnipress.schema import BLOCK_TYPES
 from tests.conftest import TEMPLATES
 from tests.factory import POST, make_project, write
 from tests.readers import html, pdf_text
@@ -138,6 +140,27 @@ def test_the_same_problem_found_twice_is_reported_once() -> None:
     problem = Problem("the same mistake", Path("posts/a.md"), 3)
     other = Problem("another mistake", Path("posts/a.md"), 4)
     assert ContentError([problem, other, problem]).problems == [problem, other]
+
+
+@pytest.mark.parametrize("block_type", sorted(BLOCK_TYPES))
+def test_a_block_with_only_its_required_fields_renders_in_every_channel(
+    block_type: str, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Optional means optional: leaving out a boilerplate's title or a quote's role must not
+    break any template."""
+    spec = BLOCK_TYPES[block_type]
+    required = {f.name: f.example for f in spec.fields if f.required}
+    front = yaml.safe_dump({"type": block_type, **required}, allow_unicode=True)
+    write(project.content, "blocks/minimal.md", f"---\n{front}---\nThe minimal block.\n")
+    post = POST.replace("[[block:stat-one]]", "[[block:minimal]]").replace(
+        "blocks: [stat-one]", "blocks: [minimal]"
+    )
+    project.post(post)
+    code, text = project.build(capsys)
+    assert code == 0, text
+    assert "internal error" not in text
+    page = html(project.output / "blog/test-post/index.html")
+    assert page.select('[data-block="minimal"]')
 
 
 def test_unknown_block_id_suggests_the_closest(

@@ -15,6 +15,7 @@ from omnipress.channels.base import RenderEnvironment
 from omnipress.markup import Prepared, fill_blocks, prepare_markdown
 from omnipress.model import Block, Post
 from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
+from omnipress.schema import template_fields
 
 
 @dataclass
@@ -51,7 +52,12 @@ class HtmlBlockRenderer:
         body = self.markdown(block.body_for(self.channel), block, depth)
         template = self.env.jinja.get_template(f"blocks/{block.type}.html")
         return Markup(
-            template.render(block=block, fields=block.fields, body=body, channel=self.channel)
+            template.render(
+                block=block,
+                fields=template_fields(block.type, block.fields),
+                body=body,
+                channel=self.channel,
+            )
         )
 
     def markdown(self, text: str, source: Block | Post, depth: int = 0) -> Markup:

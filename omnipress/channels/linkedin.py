@@ -17,6 +17,7 @@ from omnipress.model import Block
 from omnipress.plaintext import markdown_to_text
 from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
 from omnipress.rules import check_linkedin
+from omnipress.schema import template_fields
 from omnipress.views import cta_view, post_view
 
 
@@ -68,7 +69,9 @@ class TextBlockRenderer:
             self.used.append(block.id)
         body = self.text(block.body_for("linkedin"), block.path, depth)
         template = self.env.jinja.get_template(f"linkedin/blocks/{block.type}.txt")
-        return template.render(block=block, fields=block.fields, body=body).strip()
+        return template.render(
+            block=block, fields=template_fields(block.type, block.fields), body=body
+        ).strip()
 
 
 def tidy(text: str) -> str:
