@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +178,19 @@ CAMPAIGN_FIELDS = (
 )
 
 
+def as_date(value: Any) -> Any:
+    """Dates as people write them: a quoted "2025-11-05" and a date with a time are the day
+    they name (a post has no time of day). Anything else is left for the check to refuse."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
 def template_fields(block_type: str, fields: dict[str, Any]) -> dict[str, Any]:
     """A block's fields with every field of its type present (None when left out), so a
     template can test an optional field (``{% if fields.role %}``) under strict undefined."""
@@ -191,7 +204,7 @@ def check_value(spec: FieldSpec, value: Any) -> str | None:
     expected = {
         "str": "text",
         "url": "an absolute http(s) URL",
-        "date": "a date written YYYY-MM-DD",
+        "date": "a date that exists, written YYYY-MM-DD",
         "list[str]": "a list of text items",
         "map": "a mapping of keys to values",
         "id": "an id (lowercase letters, digits and dashes)",
@@ -241,6 +254,8 @@ def validate_fields(
     ok = True
     known = {s.name for s in specs}
     for spec in specs:
+        if spec.kind == "date" and spec.name in data:
+            data[spec.name] = as_date(data[spec.name])
         line = key_lines.get(prefix + spec.name)
         if spec.name not in data or data[spec.name] is None:
             if spec.required:

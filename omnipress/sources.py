@@ -96,11 +96,38 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         problems.error(f"invalid YAML: {exc}", path)
         return None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML reads but cannot make
+        line = _bad_timestamp_line(loader, node, first_line)
+        problems.error(
+            f"not a date in the calendar ({exc})" if line else f"invalid value: {exc}",
+            path,
+            line,
+            hint="dates are written YYYY-MM-DD and must exist, e.g. 2025-11-05",
+        )
+        return None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
     _note_key_lines(node, "", first_line, key_lines)
     return data, key_lines
+
+
+def _bad_timestamp_line(loader: Any, node: yaml.Node | None, first_line: int) -> int | None:
+    """The line of the first date YAML recognises but cannot build (2025-13-45)."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            if current.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    loader.construct_yaml_timestamp(current)
+                except (ValueError, TypeError, OverflowError):
+                    return first_line + current.start_mark.line
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(child for pair in current.value for child in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
 
 
 def _note_key_lines(

@@ -26,6 +26,13 @@ FRAGMENTS = [
     "{{ 7*7 }}", "{% include 'x' %}", "**bold**", "# Heading one", "[^1]", "[^1]: note",
     "| a | b |\n|---|---|\n| 1 | 2 |", "![i](https://t.test/p.png)",
     "- item\n- item", "```\ncode\n```", "\u202e\u200b\ufeff", "𝐁𝐨𝐥𝐝", "---", "{: #id onclick=x }",
+    "```\n[[block:about]]\n```", "    [[block:about]]", "[[ Block:about ]]", "a\r\nb\r\n",
+    "[" * 300 + "x" + "]" * 300,
+]  # fmt: skip
+# YAML that parses into values a loader must refuse politely
+ODD_YAML = [
+    "date: 2025-13-45", "date: 2025-02-30 10:00:00", "title: !!binary aGVsbG8=", "[a, b]",
+    "date: 2025-01-02\ndate: 2025-01-03", "linkedin: {hook: 7}",
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -68,7 +75,9 @@ bodies = st.lists(pieces, max_size=8).map(lambda parts: "\n\n".join([*parts, "Cl
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(
-    meta=front_matter(), body=bodies, raw_yaml=st.sampled_from([None] * 9) | st.text(max_size=60)
+    meta=front_matter(),
+    body=bodies,
+    raw_yaml=st.sampled_from([None] * 9 + ODD_YAML) | st.text(max_size=60),
 )
 def test_any_post_builds_or_fails_cleanly(
     meta: dict[str, Any], body: str, raw_yaml: str | None

@@ -145,3 +145,23 @@ def test_titles_and_hooks_read_as_one_line_whatever_the_yaml_spacing(tmp_path: P
     loaded = project.posts["test-post"]  # type: ignore[attr-defined]
     assert loaded.title == "A test post"
     assert loaded.linkedin.hook == "This is the hook of the post."
+
+
+def test_dates_as_people_write_them(tmp_path: Path) -> None:
+    """A date YAML cannot build is an error with its line, not a crash that hides the rest;
+    a quoted date and a date with a time are the day they name."""
+    posts = {
+        "impossible": POST.replace("date: 2025-01-02", "date: 2025-13-45"),
+        "quoted": POST.replace("date: 2025-01-02", 'date: "2025-01-02"'),
+        "with-time": POST.replace("date: 2025-01-02", "date: 2025-01-02 10:00:00"),
+        "no-title": POST.replace("title: A test post\n", ""),
+    }
+    _, problems = load(make_project(tmp_path, posts=posts))
+    text = messages(problems)
+    assert "impossible.md:3" in text and "not a date in the calendar" in text
+    assert "no-title.md:1" in text and "required field 'title'" in text  # still reported
+    loaded = load_project(tmp_path / "content", Problems())
+    assert loaded is not None
+    assert loaded.posts["quoted"].date == date(2025, 1, 2)
+    assert loaded.posts["with-time"].date == date(2025, 1, 2)
+    assert "impossible" not in loaded.posts
