@@ -34,7 +34,14 @@ from omnipress.schema import (
     SITE_FIELDS,
     validate_fields,
 )
-from omnipress.sources import content_files, parse_yaml, read_source, read_text, rel_name
+from omnipress.sources import (
+    check_markup_limits,
+    content_files,
+    parse_yaml,
+    read_source,
+    read_text,
+    rel_name,
+)
 
 DEFAULT_COLORS = {
     "primary": "#0B3C5D",
@@ -180,6 +187,11 @@ def load_block(path: Path, problems: Problems) -> Block | None:
             hint=spec.help,
         )
         return None
+    texts = [(body, source.body_line)] + [
+        (text, source.key_lines.get(f"variants.{channel}")) for channel, text in variants.items()
+    ]
+    if not all(check_markup_limits(t, path, line or 1, problems) for t, line in texts):
+        return None
     fields = {f.name: meta[f.name] for f in spec.fields if f.name in meta}
     return Block(
         id=block_id,
@@ -221,6 +233,9 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     body = source.body.strip("\n")
     if not body.strip():
         problems.error("the post has no text below its front matter", path, source.body_line)
+        return None
+    texts = [(body, source.body_line), (linkedin.get("body") or "", lines.get("linkedin.body"))]
+    if not all(check_markup_limits(t, path, line or 1, problems) for t, line in texts):
         return None
     linkedin_line = source.key_lines.get("linkedin")
     return Post(

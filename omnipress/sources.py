@@ -6,6 +6,8 @@ reported with the file and line, so the loader above it deals only with well-for
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,6 +179,60 @@ def read_source(path: Path, problems: Problems) -> SourceFile | None:
         body, body_start = body[1:], body_start + 1
     body_line = text[:body_start].count("\n") + 1
     return SourceFile(path, meta, key_lines, body, body_line, text)
+
+
+@dataclass(frozen=True)
+class MarkupLimit:
+    """How much of one kind of Markdown syntax a text may hold. Python-Markdown's time grows
+    faster than linearly with unclosed brackets and its recursion with nesting, so a pasted
+    page of ``[[[[`` would otherwise stall or crash a build; real posts stay far below."""
+
+    what: str
+    count: Callable[[str], int]  # in one paragraph
+    per_paragraph: int
+    per_text: int | None  # None: a limit on each paragraph only
+
+
+MARKUP_LIMITS = (
+    MarkupLimit("'[' brackets", lambda text: text.count("["), 200, 2_000),
+    MarkupLimit("'*' and '_' marks", lambda text: text.count("*") + text.count("_"), 600, 20_000),
+    MarkupLimit(
+        "levels of indentation (nested lists or quotes)",
+        lambda text: max((_depth(line) for line in text.splitlines()), default=0),
+        40,
+        None,
+    ),
+)
+
+
+def _depth(line: str) -> int:
+    stripped = line.lstrip(" \t>")
+    return (len(line) - len(stripped)) // 2
+
+
+def check_markup_limits(text: str, path: Path, first_line: int, problems: Problems) -> bool:
+    """False, after saying where, when a text holds more syntax than any real post does."""
+    totals = dict.fromkeys((limit.what for limit in MARKUP_LIMITS), 0)
+    line = first_line
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        for limit in MARKUP_LIMITS:
+            found = limit.count(paragraph)
+            totals[limit.what] += found
+            over_total = limit.per_text is not None and totals[limit.what] > limit.per_text
+            if found > limit.per_paragraph or over_total:
+                whole = found <= limit.per_paragraph
+                problems.error(
+                    f"too many {limit.what} "
+                    + (f"in the text (over {limit.per_text})" if whole else
+                       f"in one paragraph ({found}; at most {limit.per_paragraph})"),
+                    path,
+                    line,
+                    hint="this looks pasted or generated rather than written: remove it or "
+                    "split it up",
+                )  # fmt: skip
+                return False
+        line += paragraph.count("\n")
+    return True
 
 
 def rel_name(path: Path) -> str:

@@ -374,6 +374,27 @@ def test_a_block_included_thousands_of_times_is_stopped(
     assert "limit: 200 includes" in text
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "[" * 20_000 + "x",  # Python-Markdown: minutes, growing with the square of the count
+        "[a](" * 5_000,
+        "\n".join("  " * depth + "- a" for depth in range(500)),  # RecursionError
+        "*a " * 5_000 + "b" + " a*" * 5_000,
+    ],
+    ids=["open-brackets", "open-links", "nested-list", "nested-emphasis"],
+)
+def test_pathological_markdown_is_refused_before_it_is_converted(
+    pasted: str, built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    project.post(POST.replace("More text.", "More text.\n\n" + pasted))
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    line = POST.count("\n") + 2  # the pasted paragraph, after the last line of POST
+    assert f"posts/test-post.md:{line}: error: too many" in text
+
+
 def test_a_one_pager_that_cannot_fit_names_the_post_and_the_overflow(
     built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
