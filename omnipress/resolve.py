@@ -15,8 +15,16 @@ from pathlib import Path
 from omnipress.errors import Problems, did_you_mean, find_line
 from omnipress.model import Block, Campaign, Post, Project
 
-MARKER = re.compile(r"^[ \t]*\[\[block:[ \t]*([^\]\n]*?)[ \t]*\]\][ \t]*$", re.MULTILINE)
-INLINE_MARKER = re.compile(r"\[\[block:[^\]\n]*\]\]")
+# Forgiving about spacing and case ("[[ Block: cta-rfi ]]"): a typo must not publish the
+# marker as text. Up to three spaces of indent, as in Markdown; four or more make it code.
+MARKER = re.compile(
+    r"^[ ]{0,3}\[\[[ \t]*block[ \t]*:[ \t]*([^\]\n]*?)[ \t]*\]\][ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+INLINE_MARKER = re.compile(r"\[\[[ \t]*block[ \t]*:[^\]\n]*\]\]", re.IGNORECASE)
+FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+INDENTED = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
 
 MAX_DEPTH = 8
 """Blocks nest a level or two in practice; deeper chains are almost always a mistake."""
@@ -43,11 +51,37 @@ class Text:
 Segment = Text | Reference
 
 
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """Where the text is code (fenced blocks and `code spans`): a marker there is an example
+    to show, not an include."""
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    while (opening := FENCE.search(text, position)) is not None:
+        fence = opening.group(1)
+        closing = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M)
+        end_of_line = text.find("\n", opening.end())
+        found = closing.search(text, end_of_line + 1) if end_of_line != -1 else None
+        end = found.end() if found else len(text)
+        ranges.append((opening.start(), end))
+        position = end
+    for span in CODE_SPAN.finditer(text):
+        if not any(start <= span.start() < end for start, end in ranges):
+            ranges.append(span.span())
+    return ranges
+
+
+def in_code(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
+
+
 def split_segments(text: str, first_line: int | None = None) -> list[Segment]:
     """Cut Markdown at its block markers, keeping the text between them."""
     segments: list[Segment] = []
     position = 0
+    code = code_ranges(text) if "`" in text or "~~~" in text else []
     for match in MARKER.finditer(text):
+        if code and in_code(match.start(), code):
+            continue
         if match.start() > position:
             segments.append(Text(text[position : match.start()]))
         line = None if first_line is None else first_line + text.count("\n", 0, match.start())
@@ -105,7 +139,15 @@ def check_references(project: Project, problems: Problems) -> None:
     def scan(text: str, first_line: int | None, path: Path) -> None:
         for ref in references_in(text, first_line):
             expect(ref.block_id, None, path, ref.line, "include")
-        for match in INLINE_MARKER.finditer(MARKER.sub("", text)):
+        code = code_ranges(text)
+        standalone = {m.start() for m in MARKER.finditer(text)}
+        for match in INLINE_MARKER.finditer(text):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            line = text[line_start : None if line_end == -1 else line_end]
+            indented_code = INDENTED.match(line) and line.strip() == match.group(0)
+            if line_start in standalone or indented_code or in_code(match.start(), code):
+                continue
             problems.error(
                 f"block marker {match.group(0)!r} must stand alone on its own line",
                 path,

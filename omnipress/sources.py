@@ -70,7 +70,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
     if not text.strip():
         problems.error("the file is empty", path, hint="add front matter and text, or delete it")
         return None
-    return text.removeprefix("\ufeff")
+    # Windows and old Mac line endings read as Unix ones: markers, fences and line numbers
+    # then work the same whoever saved the file
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -307,6 +307,20 @@ def loopback_server() -> Iterator[str]:
     server.server_close()
 
 
+def test_a_marker_shown_as_code_is_published_as_written(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = "```\n[[block:about]]\n```"
+    project.post(POST.replace("More text.", f"Include a block like this:\n\n{example}"))
+    code, text = project.build(capsys)
+    assert code == 0, text
+    page = html(project.output / "blog/test-post/index.html")
+    assert [c.get_text().strip() for c in page.select("pre code")] == ["[[block:about]]"]
+    for path in project.output.rglob("*"):
+        if path.suffix in (".html", ".txt"):
+            assert "OMNIPRESSBLOCK" not in path.read_text(encoding="utf-8"), path
+
+
 def test_nothing_is_fetched_from_content_or_templates(
     project: Project, loopback_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -82,3 +82,37 @@ def test_inline_marker_must_stand_on_its_own_line(tmp_path: Path) -> None:
     )
     _, problems = load(content)
     assert any("own line" in e.message for e in problems.errors)
+
+
+def test_markers_in_code_are_examples_not_includes(tmp_path: Path) -> None:
+    """A post explaining the marker syntax shows it: in a fenced block, an indented block or a
+    code span it is neither expanded nor an error."""
+    body = (
+        "Write this:\n\n```\n[[block:stat-one]]\n```\n\n~~~~md\n[[block:nope]]\n~~~~\n\n"
+        "or `[[block:nope]]` inline, or\n\n    [[block:nope]]\n\nThe end.\n"
+    )
+    assert all(isinstance(s, Text) for s in split_segments(body))
+    content = make_project(tmp_path, posts={"test-post": POST.replace("More text.", body)})
+    _, problems = load(content)
+    assert not problems.errors, [p.format() for p in problems]
+
+
+def test_a_marker_with_stray_spaces_or_capitals_still_includes(tmp_path: Path) -> None:
+    segments = split_segments("[[ block: stat-one ]]\n\n[[Block:about]]\n")
+    assert [s for s in segments if isinstance(s, Reference)] == [
+        Reference("stat-one", None),
+        Reference("about", None),
+    ]
+
+
+def test_windows_line_endings_read_like_unix_ones(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    post = content / "posts" / "test-post.md"
+    post.write_bytes(post.read_bytes().replace(b"\n", b"\r\n"))
+    project, problems = load(content)
+    assert not problems.errors, [p.format() for p in problems]
+    loaded = project.posts["test-post"]
+    assert "\r" not in loaded.body
+    assert [r.block_id for r in split_segments(loaded.body) if isinstance(r, Reference)] == [
+        "stat-one"
+    ]
