@@ -130,14 +130,51 @@ def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems)
     if logo is None:
         return True
     target = (root / logo).resolve()
+    problem = None
     if not target.is_relative_to(root) or not target.is_file():
+        problem = f"logo {logo!r} is not a file inside content/"
+    elif target.suffix.lower() not in IMAGE_SUFFIXES:
+        problem = f"logo {logo!r} is not an image ({', '.join(IMAGE_SUFFIXES)})"
+    if problem:
         problems.error(
-            f"logo {logo!r} is not a file inside content/",
+            problem,
             path,
             find_line(path, "logo:"),
             hint="put the logo in content/images/ and write logo: images/NAME.svg",
         )
         return False
+    return not unsafe_svg(target, problems)
+
+
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+# what makes an SVG more than a picture: it runs when the file is opened on its own, or
+# reaches out to the network
+SVG_ACTIVE = re.compile(
+    r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|(?:xlink:)?href\s*=\s*[\"']?\s*(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def unsafe_svg(path: Path, problems: Problems) -> bool:
+    """True, after saying so, for an SVG image with scripts, event handlers or remote links:
+    the blog publishes images as files, and a browser runs an SVG's script when it is opened."""
+    if path.suffix.lower() != ".svg":
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    found = SVG_ACTIVE.search(text)
+    if found is None:
+        return False
+    line = text.count("\n", 0, found.start()) + 1
+    problems.error(
+        f"the SVG image contains {found.group(0).strip()!r}: a script, an event handler or a "
+        "link to another site",
+        path,
+        line,
+        hint="export it again as a plain drawing (e.g. with SVGO), or use a PNG",
+    )
     return True
 
 
@@ -359,6 +396,7 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         if (root / "images").is_dir()
         else {}
     )
+    assets = {name: p for name, p in assets.items() if not unsafe_svg(p, problems)}
     if site is None:
         return None
     return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable))

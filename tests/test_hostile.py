@@ -367,6 +367,37 @@ def test_logo_outside_the_project_is_refused(
     assert "logo '../../etc/passwd' is not a file inside content/" in text
 
 
+def test_a_logo_that_is_not_an_image_is_refused(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    site = project.content / "site.yaml"
+    site.write_text(site.read_text() + "logo: images/../site.yaml\n")
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    assert "logo 'images/../site.yaml' is not an image" in text
+
+
+@pytest.mark.parametrize(
+    "active",
+    [
+        "<script>alert(1)</script>",
+        '<rect onload="alert(1)"/>',
+        '<image href="https://t.test/p.png"/>',
+    ],
+)
+def test_an_svg_with_a_script_or_a_remote_link_is_refused_not_published(
+    active: str, built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    svg = (project.content / "logo.svg").read_text(encoding="utf-8")
+    badge = write(project.content, "images/badge.svg", svg.replace("</svg>", f"\n{active}\n</svg>"))
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    line = badge.read_text(encoding="utf-8").splitlines().index(active) + 1
+    assert f"images/badge.svg:{line}: error: the SVG image contains" in text
+
+
 def test_a_multi_megabyte_post_is_refused_with_its_size(
     built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
