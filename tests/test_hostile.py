@@ -343,6 +343,10 @@ def test_nothing_is_fetched_from_content_or_templates(
     assert code == 0, text
     for path in ("/chart.png", "/pdf.css", "/pixel.png", "/import.css", "/blog.css"):
         assert f"{url}{path}" in text, f"{path} not reported:\n{text}"
+    # each named once, against the file that holds it
+    assert text.count(f"{url}/import.css") == 1
+    assert "templates/pdf/onepager.css:1: warning: the one-pager's design refers to" in text
+    assert "onepager.html:" in text and f"refers to {url}/pixel.png" in text
 
 
 @pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "images/../../../secret.png"])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.errors import find_line
 from omnipress.views import cta_view, post_view
 
 STYLESHEET = "pdf/onepager.css"
@@ -129,12 +130,28 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
         )
     for url in result.refused:
+        template = written_in(env.templates, url)
         env.problems.warning(
-            f"the one-pager of {job.named} refers to {url}, which was not loaded",
-            post.path,
-            hint="use images from content/images/; the build never downloads anything",
+            f"the one-pager of {post.slug!r} refers to {url}, which was not loaded"
+            if template is None
+            else f"the one-pager's design refers to {url}, which was not loaded",
+            template or post.path,
+            find_line(template, url) if template else None,
+            hint="use files inside the project; the build never downloads anything",
         )
     return Rendered(result.data, used, result.files)
+
+
+def written_in(templates: Path, url: str) -> Path | None:
+    """The template file that names ``url``, so a remote font in the stylesheet is reported
+    once, against the stylesheet, instead of against every post."""
+    for path in sorted(templates.rglob("*")):
+        try:
+            if path.is_file() and url in path.read_text(encoding="utf-8", errors="ignore"):
+                return path
+        except OSError:
+            continue
+    return None
 
 
 def warn_if_fonts_are_subset_slowly(env: RenderEnvironment) -> None:
