@@ -91,6 +91,7 @@ def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
         else:
             pc.compare_cta(record, cta, page.ctas[0].label, page.ctas[0].url)
     if pc.checks_content(record):
+        pc.check_figures(record, page.article_text)
         for block_id in record.blocks:
             block = pc.ctx.project.blocks.get(block_id)
             if block is not None and block.type != "cta":

@@ -197,6 +197,17 @@ class BlogFacts:
     handlers: tuple[str, ...]  # "line N: <tag onclick>" and javascript: URLs
     blocks: dict[str, list[str]]  # block id -> the text of each element that shows it
     has_charset: bool
+    article_text: str = ""  # what the reader reads: the <article> without its byline
+
+
+def _article_text(root: Element) -> str:
+    """The post as read, without the byline (its date and reading time are not claims)."""
+    article = root.first("article")
+    if article is None:
+        return ""
+    text = article.text()
+    byline = article.first(cls="post-meta")
+    return text.replace(byline.text(), " ", 1) if byline else text
 
 
 def read_blog(data: bytes) -> BlogFacts:
@@ -219,6 +230,7 @@ def read_blog(data: bytes) -> BlogFacts:
     author = root.first(cls="post-author")
     time = next((e for e in root.find_all("time") if "post-date" in e.classes), None)
     return BlogFacts(
+        article_text=_article_text(root),
         document=document,
         lang=html.get("lang") if html else None,
         title=title.text() if title else None,

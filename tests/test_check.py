@@ -112,6 +112,21 @@ def test_figure_not_from_any_source_in_linkedin_text(output: Path) -> None:
     assert "40%" in next(f.message for f in report.errors if f.rule == "consistency.figures")
 
 
+def test_figure_not_from_any_source_on_the_blog_page(output: Path) -> None:
+    """Every channel, the blog included: a claim added by a template edit is caught."""
+    page = f"blog/{BIOMETRICS}/index.html"
+    edit(
+        output,
+        page,
+        '<p class="post-summary">',
+        '<p class="post-summary">Trusted by 500 sponsors. ',
+    )
+    report = check(output)
+    fails_with(report, "consistency.figures", page)
+    found = [f.message for f in report.errors if f.rule == "consistency.figures"]
+    assert found == ["the figure '500' is not in the post or any block it uses"]
+
+
 def test_linkedin_text_of_3001_characters(output: Path) -> None:
     text = (output / LINKEDIN).read_text(encoding="utf-8")
     filler = "\n\nMore words. " + "x" * (3001 - len(text) - len("\n\nMore words. "))
