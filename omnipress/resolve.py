@@ -180,10 +180,19 @@ def check_references(project: Project, problems: Problems) -> None:
                 )
     for cycle in find_cycles(project):
         first = blocks[cycle[0]]
+        line = next(
+            (
+                ref.line
+                for text, start in block_texts(first)
+                for ref in references_in(text, start)
+                if ref.block_id == cycle[1]
+            ),
+            None,
+        )
         problems.error(
             "block include cycle: " + " → ".join(cycle),
             first.path,
-            None,
+            line,
             hint="remove one of these includes; a block cannot contain itself",
         )
 

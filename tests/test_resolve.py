@@ -68,6 +68,7 @@ def test_cycle_is_reported_as_a_path(tmp_path: Path) -> None:
     cycles = [e for e in problems.errors if "cycle" in e.message]
     assert len(cycles) == 1
     assert "a → b → a" in cycles[0].message
+    assert cycles[0].path.name == "a.md" and cycles[0].line == 6  # the line of [[block:b]]
 
 
 def test_self_include_is_a_cycle(tmp_path: Path) -> None:
