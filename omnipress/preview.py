@@ -405,6 +405,8 @@ def post_page(
     """The preview of one post (or of its variant in one campaign); None if there is none."""
     if slug not in project.posts or (campaign is not None and campaign not in project.campaigns):
         return None
+    if campaign is not None and slug not in project.campaigns[campaign].posts:
+        return None  # the post is not in that campaign: there is no such variant
     post = project.posts[slug]
     files = {f.channel: f for f in channel_files(manifest, slug, campaign, build_id)}
     linkedin = files.get("linkedin")

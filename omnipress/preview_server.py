@@ -155,7 +155,7 @@ class Preview:
                 previous.checks,
                 shown,
                 problem_views([p for p in problems if p not in errors], self.root),
-                f"build failed at {started}",
+                f"showing the last good build (failed at {started})",
             )
         checks = run_check_safely(self.output, self.options.content, self.options.templates)
         summary = (

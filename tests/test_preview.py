@@ -171,6 +171,8 @@ def test_campaign_variant_preview_shows_the_campaign_files(
         assert link is not None and "utm_campaign=cro-explained" in link["href"]
         assert live.get("/post/no-such-post/")[0] == 404
         assert live.get(f"/post/{SLUG}/?campaign=no-such-campaign")[0] == 404
+        # a campaign the post is not in has no variant of it to show
+        assert live.get(f"/post/{SLUG}/?campaign=biometrics-partner")[0] == 404
 
 
 def test_server_serves_only_output_and_preview_files(example_output: Path, tmp_path: Path) -> None:
@@ -282,6 +284,9 @@ def test_saving_a_block_rebuilds_and_the_preview_shows_it_then_errors_show_and_c
         assert "block type 'definitoin' is not known" in errors.get_text()
         assert "How to fix: type must be one of: cta," in squash(errors.get_text())
         assert page.select_one(".li-card") is not None  # the last good build stays visible
+        # and says so: its check result is not today's
+        assert "(last good build)" in page.select_one(".status").get_text()
+        assert "showing the last good build" in page.select_one(".build-state").get_text()
 
         block.write_text(edited, encoding="utf-8")
         state = live.wait_for_build_after(
