@@ -17,6 +17,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Column
 
 DELAY = 1.0  # seconds before a bar appears: quick builds print only their summary
 REFRESH = 0.1  # seconds between redraws
@@ -46,10 +47,14 @@ class BuildProgress:
                 return
             self.bar = Progress(
                 TextColumn("building"),
-                BarColumn(),
+                BarColumn(bar_width=24),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                TextColumn("[dim]{task.description}"),
+                # the file being made gives way first on a narrow terminal, never the count
+                TextColumn(
+                    "[dim]{task.description}",
+                    table_column=Column(no_wrap=True, overflow="ellipsis", max_width=36),
+                ),
                 console=self.console,
                 auto_refresh=False,
                 transient=True,
