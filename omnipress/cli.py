@@ -7,6 +7,7 @@ error. A user's mistake never prints a traceback; ``--debug`` shows one for deve
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -218,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_FAILURE
     except UsageError as exc:
+        if getattr(args, "format", None) == "json":  # a script reading stdout gets JSON too
+            error = {"ok": False, "error": exc.message, "hint": exc.hint}
+            sys.stdout.write(json.dumps(error, ensure_ascii=False) + "\n")
         console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
         if exc.hint:
             console.print(f"    hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)

@@ -113,6 +113,9 @@ def test_unknown_id_suggests_the_closest(
     assert "no block 'stat-biometrics-disciplins'" in err
     assert "did you mean 'stat-biometrics-disciplines'" in err
     assert "Traceback" not in err
+    assert main(["where-used", "stat-biometrics-disciplins", *args, "--format", "json"]) == 2
+    data = json.loads(capsys.readouterr().out)  # a script gets JSON on stdout too
+    assert data["ok"] is False and "stat-biometrics-disciplines" in data["hint"]
 
 
 def test_without_a_build_is_a_usage_error(
