@@ -23,6 +23,7 @@ from omnipress.model import (
     Site,
     digest_of,
 )
+from omnipress.resolve import MARKER
 from omnipress.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
@@ -227,7 +228,7 @@ def load_block(path: Path, problems: Problems) -> Block | None:
     texts = [(body, source.body_line)] + [
         (text, source.key_lines.get(f"variants.{channel}")) for channel, text in variants.items()
     ]
-    if not all(check_markup_limits(t, path, line or 1, problems) for t, line in texts):
+    if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
         return None
     fields = {f.name: meta[f.name] for f in spec.fields if f.name in meta}
     return Block(
@@ -240,6 +241,11 @@ def load_block(path: Path, problems: Problems) -> Block | None:
         body_line=source.body_line,
         digest=digest_of(block_type, fields, body, variants),
     )
+
+
+def within_markup_limits(text: str, path: Path, line: int | None, problems: Problems) -> bool:
+    """Markers are taken out before Markdown sees the text, so they do not count."""
+    return check_markup_limits(MARKER.sub("", text), path, line or 1, problems)
 
 
 def one_line(text: str) -> str:
@@ -272,7 +278,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
         problems.error("the post has no text below its front matter", path, source.body_line)
         return None
     texts = [(body, source.body_line), (linkedin.get("body") or "", lines.get("linkedin.body"))]
-    if not all(check_markup_limits(t, path, line or 1, problems) for t, line in texts):
+    if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
         return None
     linkedin_line = source.key_lines.get("linkedin")
     return Post(
