@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from omnipress.errors import Problems, find_line
+from omnipress.errors import Problems, did_you_mean, find_line
 from omnipress.model import (
     CHANNEL_NAMES,
     Block,
@@ -259,10 +259,11 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     if source is None:
         return None
     meta = source.meta
-    if not validate_fields(POST_FIELDS, meta, path, source.key_lines, problems, "post"):
-        return None
-    linkedin = meta["linkedin"]
+    post_ok = validate_fields(POST_FIELDS, meta, path, source.key_lines, problems, "post")
+    linkedin = meta.get("linkedin")
     pdf = meta.get("pdf") or {}
+    if not isinstance(linkedin, dict) or not isinstance(pdf, dict):
+        return None  # already said by the check of the post's own fields
     lines = source.key_lines
     linkedin_ok = validate_fields(
         LINKEDIN_FIELDS, linkedin, path, lines, problems, "post linkedin", "linkedin.",
@@ -271,7 +272,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     pdf_ok = validate_fields(
         PDF_FIELDS, pdf, path, lines, problems, "post pdf", "pdf.", lines.get("pdf")
     )
-    if not (linkedin_ok and pdf_ok):
+    if not (post_ok and linkedin_ok and pdf_ok):  # every field checked before giving up
         return None
     body = source.body.strip("\n")
     if not body.strip():
@@ -319,6 +320,19 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
     if not validate_fields(CAMPAIGN_FIELDS, data, path, lines, problems, "campaign"):
         return None
     utm = {str(k): str(v) for k, v in (data.get("utm") or {}).items()}
+    for key in utm:
+        if key not in CAMPAIGN_UTM_KEYS:
+            problems.warning(
+                f"campaign: utm.{key} is ignored (utm_source and utm_medium are set by each "
+                "channel)",
+                path,
+                lines.get(f"utm.{key}"),
+                hint=did_you_mean(key, CAMPAIGN_UTM_KEYS) or "use campaign, content or term",
+            )
+    for slug in sorted({s for s in data["posts"] if data["posts"].count(s) > 1}):
+        problems.warning(
+            f"campaign: post {slug!r} is listed more than once", path, lines.get("posts")
+        )
     overrides = data.get("overrides") or {}
     hashtags = overrides.get("hashtags")
     return Campaign(
@@ -333,6 +347,8 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
         digest=digest_of(data),
     )
 
+
+CAMPAIGN_UTM_KEYS = ("campaign", "content", "term")
 
 _Item = TypeVar("_Item", Block, Post, Campaign)
 

@@ -112,7 +112,13 @@ def parse_yaml(
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}
-    _note_key_lines(node, "", first_line, key_lines)
+    for name, line in _note_key_lines(node, "", first_line, key_lines):
+        problems.warning(
+            f"'{name}' is set twice; the value on line {line} wins",
+            path,
+            line,
+            hint=f"delete one of the two '{name.rsplit('.', 1)[-1]}:' lines",
+        )
     return data, key_lines
 
 
@@ -136,15 +142,21 @@ def _bad_timestamp_line(loader: Any, node: yaml.Node | None, first_line: int) ->
 
 def _note_key_lines(
     node: yaml.Node | None, prefix: str, first_line: int, out: dict[str, int]
-) -> None:
-    """The line of every key, nested ones by their dotted path (``linkedin.hashtags``), so a
-    problem with a nested field points at its own line, not its parent's."""
+) -> list[tuple[str, int]]:
+    """Record the line of every key, nested ones by their dotted path (``linkedin.hashtags``),
+    so a problem with a nested field points at its own line, not its parent's. Returns the
+    keys written twice (YAML keeps the last silently), with the line of the one that wins."""
     if not isinstance(node, yaml.MappingNode):
-        return
+        return []
+    twice: list[tuple[str, int]] = []
     for key_node, value_node in node.value:
         name = prefix + str(key_node.value)
-        out.setdefault(name, first_line + key_node.start_mark.line)
-        _note_key_lines(value_node, name + ".", first_line, out)
+        line = first_line + key_node.start_mark.line
+        if name in out:
+            twice.append((name, line))
+        out[name] = line  # YAML keeps the last one
+        twice += _note_key_lines(value_node, name + ".", first_line, out)
+    return twice
 
 
 def read_source(path: Path, problems: Problems) -> SourceFile | None:

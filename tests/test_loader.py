@@ -165,3 +165,37 @@ def test_dates_as_people_write_them(tmp_path: Path) -> None:
     assert loaded.posts["quoted"].date == date(2025, 1, 2)
     assert loaded.posts["with-time"].date == date(2025, 1, 2)
     assert "impossible" not in loaded.posts
+
+
+def test_every_field_of_a_post_is_checked_before_giving_up(tmp_path: Path) -> None:
+    post = POST.replace("title: A test post", "title: [a, b]").replace(
+        "hashtags: [Testing, Pipelines, Content]", "hashtags: Testing"
+    )
+    _, problems = load(make_project(tmp_path, posts={"test-post": post}))
+    text = messages(problems)
+    assert "field 'title' must be text" in text
+    line = post.splitlines().index("  hashtags: Testing") + 1
+    assert f"test-post.md:{line}: error: post linkedin: field 'hashtags'" in text
+
+
+def test_a_key_written_twice_is_a_warning_naming_the_line_that_wins(tmp_path: Path) -> None:
+    post = POST.replace("tags: [Testing]", "tags: [Testing]\ntags: [Other]")
+    _, problems = load(make_project(tmp_path, posts={"test-post": post}))
+    assert not problems.errors
+    line = post.splitlines().index("tags: [Other]") + 1
+    assert f"test-post.md:{line}: warning: 'tags' is set twice" in messages(problems)
+
+
+def test_campaign_utm_typos_and_repeated_posts_are_warnings(tmp_path: Path) -> None:
+    content = make_project(tmp_path)
+    write(
+        content,
+        "campaigns/launch.yaml",
+        "title: Launch\nposts: [test-post, test-post]\nutm:\n  sourse: mail\n  term: cro\n",
+    )
+    _, problems = load(content)
+    text = messages(problems)
+    assert not problems.errors, text
+    assert "launch.yaml:4: warning: campaign: utm.sourse is ignored" in text
+    assert "utm.term" not in text
+    assert "post 'test-post' is listed more than once" in text
