@@ -58,6 +58,7 @@ PLACEHOLDER = "OMNIPRESSBLOCK{nonce}N{index}X"
 PLACEHOLDER_PARAGRAPH = re.compile(r"<p>OMNIPRESSBLOCK([0-9a-f]+)N(\d+)X</p>")
 IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+IMG_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 HIDDEN_IMAGE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]",
     re.IGNORECASE,
@@ -163,10 +164,19 @@ def describe_removals(before: str, after: str) -> list[str]:
 
 
 def _drop_hidden_image(tag: str, cleaning: Cleaning) -> str:
-    """Invisible images exist only to track readers: remove them outright."""
+    """Invisible images exist only to track readers: remove them outright. Images whose
+    address is not a file or a web address (``file:``, ``data:``) are removed by name too,
+    so the warning says which one went rather than just ``<img>``."""
     if HIDDEN_IMAGE.search(tag):
         cleaning.removed.append("hidden image (a tracking pixel)")
         return ""
+    source = IMG_SRC.search(tag)
+    if source is not None:
+        scheme = urlsplit(source.group(1)).scheme.lower()
+        if scheme and scheme not in URL_SCHEMES and len(scheme) > 1:  # "c:" is a drive letter
+            shown = source.group(1) if len(source.group(1)) <= 60 else source.group(1)[:57] + "…"
+            cleaning.removed.append(f"image {shown} ({scheme}: addresses are not used)")
+            return ""
     return tag
 
 
@@ -205,7 +215,10 @@ def sanitize_html(html: str, resolve_image: ImageResolver, cleaning: Cleaning) -
     if demoted != html:
         cleaning.removed.append("<h1> in the text (turned into <h2>: the title is the only <h1>)")
     cleaned = IMG_WITHOUT_SRC.sub("", cleaner.clean(demoted))
-    cleaning.removed.extend(describe_removals(demoted, cleaned))
+    removals = describe_removals(demoted, cleaned)
+    if any("image " in item for item in cleaning.removed):  # each one already named
+        removals = [item for item in removals if item != "<img>"]
+    cleaning.removed.extend(removals)
     return cleaned
 
 

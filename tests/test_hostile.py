@@ -264,6 +264,23 @@ def test_raw_html_is_sanitised_everywhere_and_reported(
     assert "Click here" in blog  # the words stay, the behaviour goes
 
 
+def test_images_from_file_and_data_addresses_are_removed_by_name(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.post(
+        POST.replace(
+            "More text.",
+            '![p](file:///etc/passwd)\n\n<img src="data:image/png;base64,iVBORw0KGgo=" alt="x">',
+        )
+    )
+    code, text = project.build(capsys)
+    assert code == 0, text
+    assert "image file:///etc/passwd (file: addresses are not used)" in text
+    assert "image data:image/png;base64,iVBORw0KGgo= (data: addresses are not used)" in text
+    page = (project.output / "blog/test-post/index.html").read_text(encoding="utf-8")
+    assert "file:" not in page and "data:image" not in page
+
+
 def test_jinja_in_content_is_printed_literally_in_every_channel(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
