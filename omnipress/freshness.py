@@ -10,7 +10,6 @@ Two different failures, told apart because they are fixed differently:
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 
 from omnipress.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
 from omnipress.channels import CHANNELS
@@ -101,7 +100,6 @@ def check_stale(ctx: CheckContext) -> None:
         ctx.stale_posts.update(r.post for r in manifest.outputs)
     templates = {c.name: templates_digest(ctx.templates, c) for c in CHANNELS}
     inputs = Inputs(project, ctx.templates)
-    outdated_templates: dict[str, list[str]] = defaultdict(list)
     for record in manifest.outputs:
         where = {"post": record.post, "channel": record.channel, "file": record.path}
         post = project.posts.get(record.post)
@@ -152,19 +150,21 @@ def check_stale(ctx: CheckContext) -> None:
         if record.campaign is not None:
             _check_campaign(ctx, record.campaign, where)
         _check_files_read(ctx, inputs, record, where)
-        if record.templates_digest != templates.get(record.channel):
-            outdated_templates[record.channel].append(record.path)
+        templates_changed = [
+            name.replace(":", "/", 1)
+            for name, built in record.depends.items()
+            if name.startswith("templates:") and inputs.digest(name) != built
+        ]  # only the templates this output was rendered with: what the next build redoes
+        if record.templates_digest != templates.get(record.channel) and templates_changed:
+            ctx.add(
+                "freshness.template-hash",
+                "stale: built with an older " + ", ".join(templates_changed),
+                expected=f"templates {templates.get(record.channel)}",
+                found=f"built with {record.templates_digest}",
+                hint=REBUILD,
+                **where,
+            )
             ctx.stale_outputs.add(record.path)
-    for channel, paths in sorted(outdated_templates.items()):
-        ctx.add(
-            "freshness.template-hash",
-            f"stale: the {channel} templates changed since {len(paths)} output(s) were built",
-            channel=channel,
-            file=paths[0] if len(paths) == 1 else None,
-            expected=f"templates {templates.get(channel)}",
-            found=", ".join(paths[:3]) + (", …" if len(paths) > 3 else ""),
-            hint=REBUILD,
-        )
     _check_unbuilt(ctx)
     _check_assets(ctx)
 

@@ -444,6 +444,22 @@ def test_post_template_and_site_changes_are_stale(output: Path, project_copy: Pa
     assert {"freshness.post-hash", "freshness.template-hash", "freshness.site-hash"} <= found
 
 
+def test_a_template_edit_makes_stale_exactly_the_outputs_rendered_with_it(
+    output: Path, project_copy: Path
+) -> None:
+    """The same outputs the next build redoes: a page without a quote is not stale when the
+    quote template changes, and the finding names the template."""
+    quote = project_copy / "templates/blocks/quote.html"
+    quote.write_text(quote.read_text().replace("block block-quote", "block block-quote v2"))
+    report = check(output, project_copy / "content", project_copy / "templates")
+    manifest = Manifest.from_json((output / "manifest.json").read_text(encoding="utf-8"))
+    users = {r.path for r in manifest.outputs if "templates:blocks/quote.html" in r.depends}
+    assert users and len(users) < len([r for r in manifest.outputs if r.channel != "linkedin"])
+    stale = [f for f in report.errors if f.rule == "freshness.template-hash"]
+    assert {f.file for f in stale} == users
+    assert all("templates/blocks/quote.html" in f.message and f.post for f in stale)
+
+
 def test_a_content_change_is_reported_once_as_stale(output: Path, project_copy: Path) -> None:
     post = project_copy / f"content/posts/{CDMO}.md"
     post.write_text(post.read_text().replace('title: "CRO or CDMO:', 'title: "CDMO or CRO:'))
