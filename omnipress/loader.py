@@ -245,7 +245,8 @@ def load_block(path: Path, problems: Problems) -> Block | None:
 
 def within_markup_limits(text: str, path: Path, line: int | None, problems: Problems) -> bool:
     """Markers are taken out before Markdown sees the text, so they do not count."""
-    return check_markup_limits(MARKER.sub("", text), path, line or 1, problems)
+    plain = MARKER.sub("", text) if "[[" in text else text
+    return check_markup_limits(plain, path, line or 1, problems)
 
 
 def one_line(text: str) -> str:

@@ -224,8 +224,17 @@ def _depth(line: str) -> int:
     return (len(line) - len(stripped)) // 2
 
 
+DEEP_LINE = re.compile(r"^[ \t>]{80}", re.MULTILINE)  # 40 levels of two spaces
+
+
 def check_markup_limits(text: str, path: Path, first_line: int, problems: Problems) -> bool:
     """False, after saying where, when a text holds more syntax than any real post does."""
+    if (  # the usual case, decided without cutting the text up (a no-op build reads it all)
+        text.count("[") <= MARKUP_LIMITS[0].per_paragraph
+        and text.count("*") + text.count("_") <= MARKUP_LIMITS[1].per_paragraph
+        and DEEP_LINE.search(text) is None
+    ):
+        return True
     totals = dict.fromkeys((limit.what for limit in MARKUP_LIMITS), 0)
     line = first_line
     for paragraph in re.split(r"(\n[ \t]*\n)", text):
