@@ -137,11 +137,14 @@ def check_references(project: Project, problems: Problems) -> None:
             )
 
     def scan(text: str, first_line: int | None, path: Path) -> None:
+        if "[[" not in text:  # most texts: no marker of any kind
+            return
         for ref in references_in(text, first_line):
             expect(ref.block_id, None, path, ref.line, "include")
-        code = code_ranges(text)
+        inline = list(INLINE_MARKER.finditer(text))
+        code = code_ranges(text) if inline and ("`" in text or "~~~" in text) else []
         standalone = {m.start() for m in MARKER.finditer(text)}
-        for match in INLINE_MARKER.finditer(text):
+        for match in inline:
             line_start = text.rfind("\n", 0, match.start()) + 1
             line_end = text.find("\n", match.end())
             line = text[line_start : None if line_end == -1 else line_end]
