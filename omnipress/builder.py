@@ -100,8 +100,10 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
     for slug in sorted(project.posts):
         post = project.posts[slug]
         campaigns = sorted(project.campaigns_of(slug), key=lambda c: c.name)
+        in_only_campaign = any(c.name == only for c in campaigns)
         for channel in CHANNELS:
-            if only in (None, slug):
+            # a campaign's variants link to the post's blog page: --only CAMPAIGN builds it too
+            if only in (None, slug) or (in_only_campaign and not channel.per_campaign):
                 jobs.append(Job(post, None, channel))
             if channel.per_campaign:
                 jobs.extend(

@@ -73,7 +73,8 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only",
         metavar="NAME",
-        help="build only this post (its slug) or this campaign (its file name)",
+        help="build only this post (its slug) or this campaign (its file name: its variants "
+        "and the blog pages they link to); the rest of output/ is kept as it was",
     )
     parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
                         help="render in N worker processes at once (default: one per "

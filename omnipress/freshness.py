@@ -228,7 +228,7 @@ def _check_unbuilt(ctx: CheckContext) -> None:
         if job.path not in built:
             ctx.add(
                 "freshness.unbuilt",
-                f"{job.describe()} was never built (added to content/ after the build)",
+                f"{job.describe()} was never built (new in content/, or left out by --only)",
                 post=job.post.slug,
                 channel=job.channel.name,
                 file=job.path,

@@ -80,3 +80,20 @@ def test_only_builds_one_post_and_keeps_the_others(tmp_path: Path) -> None:
     assert "A renamed post" in (output / "blog/first/index.html").read_text()
     assert (output / "pdf/second.pdf").read_bytes() == second_pdf
     assert "Not rebuilt" not in (output / "blog/second/index.html").read_text()
+
+
+def test_only_a_campaign_builds_its_variants_and_the_pages_they_link_to(tmp_path: Path) -> None:
+    from tests.factory import POST
+
+    content = make_project(tmp_path, posts={"first": POST, "second": POST})
+    (content / "campaigns").mkdir(exist_ok=True)
+    (content / "campaigns/launch.yaml").write_text("title: Launch\nposts: [first]\n")
+    output = tmp_path / "out"
+    args = ["build", "--content", str(content), "--templates", str(TEMPLATES),
+            "--output", str(output), "--only", "launch"]  # fmt: skip
+    assert main(args) == 0
+    built = {str(p.relative_to(output)) for p in output.rglob("*") if p.is_file()}
+    assert {"campaigns/launch/pdf/first.pdf", "campaigns/launch/linkedin/first.txt"} <= built
+    assert "blog/first/index.html" in built  # where the variants' links go
+    assert not any("second" in path for path in built)
+    assert "pdf/first.pdf" not in built  # the post's own one-pager is not the campaign's
