@@ -108,7 +108,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def print_problems(console: Console, problems: Sequence[Problem], root: Path | None) -> None:
-    for problem in dict.fromkeys(problems):  # the same problem found twice is said once
+    for problem in problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
         where = escape(problem.location(root))
         head = f"[bold]{where}[/bold]: " if where else ""

@@ -62,15 +62,22 @@ class Problems:
     def error(
         self, message: str, path: Path | None = None, line: int | None = None, hint: str = ""
     ) -> None:
-        self.items.append(Problem(message, path, line, hint, Severity.ERROR))
+        self.add(Problem(message, path, line, hint, Severity.ERROR))
 
     def warning(
         self, message: str, path: Path | None = None, line: int | None = None, hint: str = ""
     ) -> None:
-        self.items.append(Problem(message, path, line, hint, Severity.WARNING))
+        self.add(Problem(message, path, line, hint, Severity.WARNING))
+
+    def add(self, problem: Problem) -> None:
+        """Keep ``problem`` unless it is already here: a post's base and campaign outputs, or
+        two workers, often find the very same thing, and a marketer should read it once."""
+        if problem not in self.items:
+            self.items.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
+        for problem in problems:
+            self.add(problem)
 
     @property
     def errors(self) -> list[Problem]:
@@ -91,8 +98,7 @@ class ContentError(Exception):
     """Raised when a build cannot go on; carries every problem found so far."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = list(dict.fromkeys(problems))  # a post's base and campaign outputs
-        # break the same rule the same way: say it once
+        self.problems = list(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
 

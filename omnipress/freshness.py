@@ -15,7 +15,7 @@ from omnipress.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates
 from omnipress.channels import CHANNELS
 from omnipress.checkmodel import WARNING, CheckContext
 from omnipress.dependencies import Inputs
-from omnipress.manifest import EXISTS, MANIFEST_NAME, MISSING, OutputRecord, sha256_of
+from omnipress.manifest import MANIFEST_NAME, OutputRecord, sha256_of
 
 REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
 
@@ -153,7 +153,7 @@ def check_stale(ctx: CheckContext) -> None:
         templates_changed = [
             name.replace(":", "/", 1)
             for name, built in record.depends.items()
-            if name.startswith("templates:") and inputs.digest(name) != built
+            if name.startswith("templates:") and inputs.current(name, built) != built
         ]  # only the templates this output was rendered with: what the next build redoes
         if record.templates_digest != templates.get(record.channel) and templates_changed:
             ctx.add(
@@ -203,14 +203,7 @@ def _check_files_read(
         kind, _, relative = name.partition(":")
         if kind not in ("content", "file"):
             continue
-        now = inputs.digest(name)
-        if built == EXISTS:
-            differs = now is None
-        elif built == MISSING:
-            differs = now is not None
-        else:
-            differs = now != built
-        if differs:
+        if inputs.current(name, built) != built:  # the build's own test for reuse
             changed.append(relative if kind == "file" else f"content/{relative}")
     if changed:
         ctx.add(

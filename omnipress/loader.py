@@ -282,7 +282,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     texts = [(body, source.body_line), (linkedin.get("body") or "", lines.get("linkedin.body"))]
     if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
         return None
-    linkedin_line = source.key_lines.get("linkedin")
+    linkedin_line = lines.get("linkedin")
     return Post(
         slug=meta.get("slug", path.stem),
         title=one_line(meta["title"]),
@@ -363,6 +363,7 @@ def _load_all(
     folder: Path,
     suffixes: tuple[str, ...],
     load: Callable[[Path, Problems], _Item | None],
+    name_of: Callable[[_Item], str],
     duplicate: tuple[str, str],
     problems: Problems,
     unreadable: set[str],
@@ -375,7 +376,7 @@ def _load_all(
         if item is None:
             unreadable.add(path.stem)
             continue
-        name = _name_of(item)
+        name = name_of(item)
         if name in loaded:
             what, hint = duplicate
             problems.error(
@@ -389,14 +390,6 @@ def _load_all(
     return loaded
 
 
-def _name_of(item: Block | Post | Campaign) -> str:
-    if isinstance(item, Block):
-        return item.id
-    if isinstance(item, Post):
-        return item.slug
-    return item.name
-
-
 def load_project(root: Path, problems: Problems) -> Project | None:
     """Load and validate everything; None when the content cannot be built at all."""
     root = root.resolve()
@@ -405,11 +398,16 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         return None
     site = load_site(root, problems)
     unreadable: set[str] = set()
-    blocks = _load_all(root / "blocks", (".md",), load_block, DUPLICATE_BLOCK, problems, unreadable)
-    posts = _load_all(root / "posts", (".md",), load_post, DUPLICATE_POST, problems, unreadable)
-    campaigns = _load_all(
-        root / "campaigns", (".yaml", ".yml"), load_campaign, DUPLICATE_CAMPAIGN, problems, set()
+    blocks = _load_all(
+        root / "blocks", (".md",), load_block, lambda b: b.id, DUPLICATE_BLOCK, problems, unreadable
     )
+    posts = _load_all(
+        root / "posts", (".md",), load_post, lambda p: p.slug, DUPLICATE_POST, problems, unreadable
+    )
+    campaigns = _load_all(
+        root / "campaigns", (".yaml", ".yml"), load_campaign, lambda c: c.name,
+        DUPLICATE_CAMPAIGN, problems, set(),
+    )  # fmt: skip
     assets = (
         {
             str(p.relative_to(root)): p

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from omnipress.cli import main
-from omnipress.errors import ContentError, Problem
+from omnipress.errors import Problem, Problems
 from omnipress.schema import BLOCK_TYPES
 from tests.conftest import TEMPLATES
 from tests.factory import POST, make_project, write
@@ -139,7 +139,10 @@ def test_a_channel_rule_points_at_its_field_and_names_the_campaign_variant(
 def test_the_same_problem_found_twice_is_reported_once() -> None:
     problem = Problem("the same mistake", Path("posts/a.md"), 3)
     other = Problem("another mistake", Path("posts/a.md"), 4)
-    assert ContentError([problem, other, problem]).problems == [problem, other]
+    problems = Problems()
+    problems.extend([problem, other])
+    problems.error(problem.message, problem.path, problem.line)  # found again by a worker
+    assert problems.items == [problem, other]
 
 
 @pytest.mark.parametrize("block_type", sorted(BLOCK_TYPES))
@@ -377,26 +380,23 @@ def test_paths_leaving_the_project_are_refused(
     assert f"path '{path}' leaves the project" in text
 
 
-def test_logo_outside_the_project_is_refused(
-    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("../../etc/passwd", "logo '../../etc/passwd' is not a file inside content/"),
+        ("images/../site.yaml", "logo 'images/../site.yaml' is not an image"),
+    ],
+)
+def test_a_logo_outside_the_project_or_not_an_image_is_refused(
+    logo: str, message: str, built: tuple[Project, dict[str, bytes]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
     project, before = built
     site = project.content / "site.yaml"
-    site.write_text(site.read_text() + "logo: ../../etc/passwd\n")
+    site.write_text(site.read_text() + f"logo: {logo}\n")
     code, text = project.build(capsys)
     assert_failed_cleanly(code, text, project, before)
-    assert "logo '../../etc/passwd' is not a file inside content/" in text
-
-
-def test_a_logo_that_is_not_an_image_is_refused(
-    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
-) -> None:
-    project, before = built
-    site = project.content / "site.yaml"
-    site.write_text(site.read_text() + "logo: images/../site.yaml\n")
-    code, text = project.build(capsys)
-    assert_failed_cleanly(code, text, project, before)
-    assert "logo 'images/../site.yaml' is not an image" in text
+    assert message in text
 
 
 @pytest.mark.parametrize(
