@@ -1,5 +1,8 @@
-"""Shared fixtures. The example content is built once per test session (PDF rendering is the
-slow part), into a temporary directory; tests that change things work on copies."""
+"""Shared fixtures. The tests own their content: ``tests/fixtures/content`` (a frozen copy of the
+example campaign), so a marketer adding, editing or deleting posts in ``content/`` never turns
+the program's tests red; ``test_team_content.py`` is the one module that tests ``content/``
+itself. The fixture is built once per test process (PDF rendering is the slow part), into a
+temporary directory; tests that change things work on copies."""
 
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ import pytest
 from omnipress.builder import BuildOptions, BuildReport, build
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = ROOT / "tests" / "fixtures" / "content"
+"""The tests' own content, never the team's ``content/``."""
+TEAM_CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "templates"
 
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
-    """(output directory, build report) of the shipped example content."""
+    """(output directory, build report) of the fixture content."""
     output = tmp_path_factory.mktemp("example") / "output"
     report = build(BuildOptions(content=CONTENT, templates=TEMPLATES, output=output))
     return output, report
@@ -30,7 +35,7 @@ def example_output(example_build: tuple[Path, BuildReport]) -> Path:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A writable copy of content/ and templates/ in tmp_path (returned: tmp_path)."""
+    """A writable copy of the fixture content and templates/ in tmp_path (returned: tmp_path)."""
     shutil.copytree(CONTENT, tmp_path / "content")
     shutil.copytree(TEMPLATES, tmp_path / "templates")
     return tmp_path

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from omnipress.builder import BuildOptions
 from omnipress.preview_server import Preview, PreviewServer, start_server
+from tests.conftest import CONTENT, TEMPLATES
 
 WAIT_SECONDS = 60.0
 
@@ -75,8 +76,10 @@ def seed_output(example_output: Path, output: Path) -> None:
 
 
 @contextmanager
-def running_preview(root: Path, output: Path, watch: bool = False) -> Iterator[LivePreview]:
-    options = BuildOptions(content=root / "content", templates=root / "templates", output=output)
+def running_preview(
+    output: Path, watch: bool = False, *, content: Path = CONTENT, templates: Path = TEMPLATES
+) -> Iterator[LivePreview]:
+    options = BuildOptions(content=content, templates=templates, output=output)
     preview = Preview(options)
     preview.rebuild()
     server = start_server(preview, "127.0.0.1", 0)

@@ -21,7 +21,6 @@ import pytest
 from omnipress.manifest import read_manifest
 from tests.previewing import LivePreview, running_preview, seed_output
 
-ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
 FLAGS = [
     "--no-sandbox",
@@ -75,7 +74,7 @@ def browser() -> Iterator[Any]:
 def live(example_output: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePreview]:
     output = tmp_path_factory.mktemp("browser") / "output"
     seed_output(example_output, output)
-    with running_preview(ROOT, output) as running:
+    with running_preview(output) as running:
         yield running
 
 

@@ -16,7 +16,7 @@ import yaml
 from omnipress.cli import main
 from omnipress.errors import Problem, Problems
 from omnipress.schema import BLOCK_TYPES
-from tests.conftest import TEMPLATES
+from tests.conftest import CONTENT, TEMPLATES
 from tests.factory import POST, make_project, write
 from tests.readers import html, pdf_text
 
@@ -33,9 +33,7 @@ class Project:
         self.content = make_project(root)
         self.templates = root / "templates"
         shutil.copytree(TEMPLATES, self.templates)
-        shutil.copy(
-            Path(__file__).parent.parent / "content/images/logo.svg", self.content / "logo.svg"
-        )
+        shutil.copy(CONTENT / "images/logo.svg", self.content / "logo.svg")
         self.output = root / "output"
 
     def build(self, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

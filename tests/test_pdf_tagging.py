@@ -10,8 +10,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from omnipress.manifest import read_manifest
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import CONTENT
 
 
 def structure_roles(node: Any, roles: set[str], depth: int = 0) -> None:
@@ -36,7 +35,7 @@ def pdf_outputs(output: Path) -> list[tuple[str, str]]:
 def test_every_one_pager_is_tagged_with_language_and_title(example_output: Path) -> None:
     import yaml
 
-    site = yaml.safe_load((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"))
+    site = yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))
     outputs = pdf_outputs(example_output)
     assert len(outputs) >= 3
     for path, slug in outputs:
@@ -47,7 +46,7 @@ def test_every_one_pager_is_tagged_with_language_and_title(example_output: Path)
         structure_roles(catalog["/StructTreeRoot"]["/K"], roles)
         assert {"/Document", "/H1", "/P", "/Link"} <= roles, (path, sorted(roles))
         assert catalog["/Lang"] == site["language"], path
-        post = (ROOT / "content" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
+        post = (CONTENT / "posts" / f"{slug}.md").read_text(encoding="utf-8")
         title = yaml.safe_load(post.split("---\n")[1])["title"]
         assert reader.metadata is not None and reader.metadata.title == title, path
         preferences = catalog.get("/ViewerPreferences")

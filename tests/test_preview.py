@@ -113,7 +113,7 @@ def test_preview_pages_show_every_post_with_its_channels_and_check_status(
     example_output: Path, tmp_path: Path
 ) -> None:
     seed_output(example_output, tmp_path / "output")
-    with running_preview(ROOT, tmp_path / "output") as live:
+    with running_preview(tmp_path / "output") as live:
         page = soup(live.text("/"))
         hrefs = [a["href"] for a in page.select(".post-row-title")]
         for slug in ("cro-or-cdmo", "what-a-biometrics-cro-delivers"):
@@ -162,7 +162,7 @@ def test_campaign_variant_preview_shows_the_campaign_files(
     example_output: Path, tmp_path: Path
 ) -> None:
     seed_output(example_output, tmp_path / "output")
-    with running_preview(ROOT, tmp_path / "output") as live:
+    with running_preview(tmp_path / "output") as live:
         page = soup(live.text(f"/post/{SLUG}/?campaign=cro-explained"))
         pdf = page.select_one("iframe.frame-pdf")
         assert pdf is not None
@@ -178,7 +178,7 @@ def test_campaign_variant_preview_shows_the_campaign_files(
 def test_server_serves_only_output_and_preview_files(example_output: Path, tmp_path: Path) -> None:
     seed_output(example_output, tmp_path / "output")
     (tmp_path / "secret.txt").write_text("do not serve me")
-    with running_preview(ROOT, tmp_path / "output") as live:
+    with running_preview(tmp_path / "output") as live:
         assert live.server.server_address[0] == "127.0.0.1"
         assert live.get("/output/manifest.json")[0] == 200
         for path in (
@@ -253,7 +253,9 @@ def test_saving_a_block_rebuilds_and_the_preview_shows_it_then_errors_show_and_c
     original = block.read_text(encoding="utf-8")
     edited = original.replace("technology transfer", "tech transfer")
     assert edited != original
-    with running_preview(project_copy, output, watch=True) as live:
+    with running_preview(
+        output, watch=True, content=project_copy / "content", templates=project_copy / "templates"
+    ) as live:
         first = int(str(live.state()["id"]))
         page = live.text(f"/post/{SLUG}/")
         assert "tech transfer" not in page
