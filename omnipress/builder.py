@@ -7,7 +7,6 @@ come from :data:`omnipress.channels.CHANNELS`.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,10 +29,12 @@ from omnipress.loader import load_project
 from omnipress.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
 from omnipress.markup import Cleaning
 from omnipress.model import Project
+from omnipress.output_files import read_output_file
+from omnipress.output_guard import refuse_unsafe_output
 from omnipress.pages import Links, campaign_index, site_index
 from omnipress.resolve import check_references
 from omnipress.workers import render_in_pool
-from omnipress.writer import StagedOutput, build_lock, recover_interrupted_swap
+from omnipress.writer import StagedOutput, build_lock, needs_recovery, recover_interrupted_swap
 
 BLOG_ASSETS = "blog/assets/"
 BLOG_STYLESHEET = "blog/style.css"
@@ -132,10 +133,10 @@ def reuse(
         key = output_key(toolchain, site, record.path, record.blocks, record.depends)
         if key != record.key or not inputs.unchanged(record.blocks, record.depends):
             return None
-        source = previous_output / record.path
-        with source.open("rb") as file:
-            data, stat = file.read(), os.fstat(file.fileno())
-        if sha256_of(data) != record.sha256:
+        previous = read_output_file(previous_output, record.path)
+        # a file with other hard links is shared with something outside output/: the new
+        # output must not be that same file, so it is rendered again instead
+        if previous.links != 1 or sha256_of(previous.data) != record.sha256:
             return None
         problems = Problems()
         restore_warnings(record.warnings, root, problems)
@@ -145,8 +146,10 @@ def reuse(
         }
     except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    return Outcome(data, record.sha256, record.blocks, record.depends, problems.items, cleaning,
-                   key=key, previous=(source, (stat.st_dev, stat.st_ino)))  # fmt: skip
+    source = previous_output / record.path
+    inode = (previous.device, previous.inode)
+    return Outcome(previous.data, record.sha256, record.blocks, record.depends, problems.items,
+                   cleaning, key=key, previous=(source, inode))  # fmt: skip
 
 
 def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None:
@@ -171,11 +174,17 @@ def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build everything (or ``--only`` one post or campaign) into ``options.output``."""
     started = time.perf_counter()
+    refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
+    if needs_recovery(output):  # a killed build's output is put back even if this one fails
+        with build_lock(output):
+            recover_interrupted_swap(output)
+    problems = Problems()
+    # read and validated before anything is locked or created: broken content leaves no trace
+    project = load_and_validate(options.content, problems)
     with build_lock(output):
         recover_interrupted_swap(output)
-        problems = Problems()
-        project = load_and_validate(options.content, problems)
+        refuse_unsafe_output(options.output, options.content, options.templates)
         report = BuildReport(warnings=problems)
         env = RenderEnvironment(project, options.templates.resolve(), problems)
         jobs = plan_jobs(project, options.only)
@@ -331,9 +340,14 @@ def carry_over(
     planned = {job.path for job in jobs}
     kept = []
     for path, record in sorted(previous.items()):
-        source = output / path
-        if path not in planned and source.is_file():
-            staged.copy(path, source)
+        if path in planned:
+            continue
+        try:
+            kept_file = read_output_file(output, path)
+        except OSError:
+            continue  # missing, or not a file the build wrote: dropped, as if never built
+        if sha256_of(kept_file.data) == record.sha256:
+            staged.write(path, kept_file.data)
             kept.append(record)
     return kept
 

@@ -13,6 +13,7 @@ from omnipress.checkmodel import WARNING
 from omnipress.consistency import REBUILD, clip, difference
 from omnipress.manifest import OutputRecord
 from omnipress.model import Block
+from omnipress.output_files import output_name
 from omnipress.readback import BlogFacts, comparable
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
             )
         else:
             target = posixpath.normpath(posixpath.join(folder, parts.path))
-            if target.startswith("../") or not (pc.ctx.output / target).is_file():
+            if output_name(target) is None or not (pc.ctx.output / target).is_file():
                 pc.add(
                     record,
                     "blog.images",

@@ -7,6 +7,7 @@ error. A user's mistake never prints a traceback; ``--debug`` shows one for deve
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import traceback
@@ -21,6 +22,27 @@ from omnipress import check, scaffold, serve, whereused
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+SYSTEM_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EFBIG: "the file is larger than this system lets a program write",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "the operation is not permitted",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EMFILE: "too many files are open",
+    errno.ENAMETOOLONG: "a file name is too long for this file system",
+}
+"""Failures of the machine, not of omnipress or the content: said plainly, without a traceback."""
+SYSTEM_FAILURE_HINT = "fix that, then run the command again"
+SYSTEM_FAILURE_HINTS = {
+    errno.ENOSPC: "free some space on that disk (`df -h` shows how much is left), then run "
+    "the command again",
+    errno.EDQUOT: "free some space, then run the command again",
+    errno.EACCES: "check who owns that folder (`ls -ld`), or build into a folder you may "
+    "write with --output DIR",
+}
 
 DESCRIPTION = """\
 Publish every post in content/ to three channels at once: a blog page (HTML),
@@ -190,6 +212,8 @@ COMMANDS: dict[str, Command] = {
 def kept(args: argparse.Namespace) -> str:
     """What a failed command says about the output folder it did not touch."""
     output = getattr(args, "output", None) or Path("output")
+    if not output.exists():
+        return "Nothing was written."
     return f"{output.as_posix().rstrip('/')}/ was left as it was."
 
 
@@ -227,17 +251,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.hint:
             console.print(f"    hint: {escape(exc.hint)}", highlight=False, soft_wrap=True)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        console.print(f"Interrupted; {kept(args)}", markup=False)
-        return 130
-    except Exception as exc:  # a bug, not a content problem: say so plainly
+    except OSError as exc:
+        if exc.errno not in SYSTEM_FAILURES:
+            raise_or_report_bug(exc, args, console)
+            return EXIT_FAILURE
         if getattr(args, "debug", False):
-            raise
+            traceback.print_exc()
+        where = f": {exc.filename}" if exc.filename else ""
         console.print(
-            f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
-            f"    This is a bug in omnipress, not in your content; {escape(kept(args))}\n"
-            "    Run again with --debug for the details and report them.",
+            f"[red]error:[/red] {escape(SYSTEM_FAILURES[exc.errno])} "
+            f"({escape(exc.strerror or str(exc))}){escape(where)}\n"
+            f"    hint: {escape(SYSTEM_FAILURE_HINTS.get(exc.errno, SYSTEM_FAILURE_HINT))}; "
+            f"{escape(kept(args))}",
             highlight=False,
             soft_wrap=True,
         )
         return EXIT_FAILURE
+    except KeyboardInterrupt:
+        console.print(f"Interrupted; {kept(args)}", markup=False)
+        return 130
+    except Exception as exc:  # a bug, not a content problem: say so plainly
+        raise_or_report_bug(exc, args, console)
+        return EXIT_FAILURE
+
+
+def raise_or_report_bug(exc: Exception, args: argparse.Namespace, console: Console) -> None:
+    if getattr(args, "debug", False):
+        raise exc
+    console.print(
+        f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+        f"    This is a bug in omnipress, not in your content; {escape(kept(args))}\n"
+        "    Run again with --debug for the details and report them.",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -285,7 +285,8 @@ def output_key(
 
 def toolchain_digest() -> str:
     """What besides the content and templates shapes the bytes: this package's code, the
-    libraries' versions, HarfBuzz's subsetter, ``SOURCE_DATE_EPOCH`` and the installed fonts."""
+    libraries' versions, HarfBuzz's subsetter and the installed fonts. (``SOURCE_DATE_EPOCH``
+    is not: the PDF engine pins it, so it cannot change a byte.)"""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
@@ -298,8 +299,6 @@ def toolchain_digest() -> str:
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} absent")
     versions.append(f"harfbuzz-subset {harfbuzz_subset_loadable()}")
-    # the PDF engine sets it to 0 when unset, so unset and 0 build the same bytes
-    versions.append(f"SOURCE_DATE_EPOCH {os.environ.get('SOURCE_DATE_EPOCH') or '0'}")
     digest.update("\n".join(versions).encode())
     digest.update(fonts_fingerprint().encode())
     return digest.hexdigest()[:16]

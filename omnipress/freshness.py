@@ -16,6 +16,7 @@ from omnipress.channels import CHANNELS
 from omnipress.checkmodel import WARNING, CheckContext
 from omnipress.dependencies import Inputs
 from omnipress.manifest import MANIFEST_NAME, OutputRecord, sha256_of
+from omnipress.output_files import UnsafeOutputPath, read_output_file
 
 REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
 
@@ -24,12 +25,16 @@ def check_files(ctx: CheckContext) -> int:
     """Every file the manifest lists is there, unchanged; returns how many were read."""
     count = 0
     listed = {MANIFEST_NAME}
+    unsafe: set[str] = set()
     for record in ctx.manifest.outputs:
         listed.add(record.path)
-        count += _check_file(ctx, record.path, record.sha256, record.post, record.channel)
+        count += _check_file(ctx, record.path, record.sha256, record.post, record.channel, unsafe)
     for path, sha in ctx.manifest.files.items():
         listed.add(path)
-        count += _check_file(ctx, path, sha, None, None)
+        count += _check_file(ctx, path, sha, None, None, unsafe)
+    # nothing after this reads a file the manifest names outside output/, or through a link
+    ctx.manifest.outputs = [r for r in ctx.manifest.outputs if r.path not in unsafe]
+    ctx.manifest.files = {p: s for p, s in ctx.manifest.files.items() if p not in unsafe}
     for path in sorted(_files_under(ctx)):
         if path not in listed:
             ctx.add(
@@ -43,10 +48,28 @@ def check_files(ctx: CheckContext) -> int:
 
 
 def _check_file(
-    ctx: CheckContext, path: str, sha: str, post: str | None, channel: str | None
+    ctx: CheckContext,
+    path: str,
+    sha: str,
+    post: str | None,
+    channel: str | None,
+    unsafe: set[str],
 ) -> int:
     try:
-        data = (ctx.output / path).read_bytes()
+        data = read_output_file(ctx.output, path).data
+    except UnsafeOutputPath as refused:
+        unsafe.add(path)
+        ctx.add(
+            "manifest.path",
+            f"the manifest lists {path!r}, which is not a file inside output/: it was not read",
+            post=post if isinstance(post, str) else None,
+            channel=channel if isinstance(channel, str) else None,
+            file=None,
+            found=str(refused),
+            hint="output/ or its manifest.json was changed by something other than the build: "
+            "delete output/, then run `python build.py`",
+        )
+        return 0
     except OSError:
         ctx.add(
             "manifest.missing",

@@ -93,6 +93,12 @@ class Manifest:
         outputs = [
             OutputRecord(**{**r, "campaigns": tuple(r["campaigns"])}) for r in data["outputs"]
         ]
+        files = data.get("files", {})
+        # paths are what a reader of output/ looks up: anything but text is no manifest of ours
+        if not all(isinstance(r.path, str) for r in outputs) or not all(
+            isinstance(p, str) and isinstance(h, str) for p, h in files.items()
+        ):
+            raise ValueError("a path in the manifest is not text")
         return cls(
             generator=data["generator"],
             site_digest=data["site_digest"],
@@ -100,7 +106,7 @@ class Manifest:
             blocks=data["blocks"],
             posts=data["posts"],
             campaigns=data["campaigns"],
-            files=data.get("files", {}),
+            files=files,
         )
 
     def by_path(self) -> dict[str, OutputRecord]:

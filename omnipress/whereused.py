@@ -20,6 +20,7 @@ from rich.markup import escape
 from omnipress.errors import ContentError, Problems, UsageError, did_you_mean
 from omnipress.manifest import Manifest, sha256_of
 from omnipress.model import Project
+from omnipress.output_files import read_output_file
 from omnipress.resolve import children_of, effective_cta, references_in
 
 EXIT_OK = 0
@@ -115,8 +116,8 @@ def _use(
     built = record.block_hash(block_id) or ""
     current = project.blocks[block_id].digest if project and block_id in project.blocks else None
     try:
-        data: bytes | None = (output / path).read_bytes()
-    except OSError:
+        data: bytes | None = read_output_file(output, path).data
+    except OSError:  # missing, or not a file inside output/: either way not the build's file
         data = None
     if data is None:
         status = "missing"

@@ -1,7 +1,8 @@
 """Writing ``output/`` so that a failed or killed build never loses the previous good one.
 
 Files are written into a staging directory beside ``output/``; only a fully successful build
-swaps it in, by two renames. A build killed between those renames leaves ``output.previous``
+swaps it in, by two renames. Which folder may be replaced at all is decided before, by
+:mod:`omnipress.output_guard`. A build killed between those renames leaves ``output.previous``
 behind, which the next run puts back before doing anything else. A lock file stops two builds
 from interleaving.
 """
@@ -17,32 +18,69 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from omnipress.errors import ContentError, Problem
+from omnipress.errors import ContentError, Problem, UsageError
+from omnipress.output_guard import is_build_output
+
+STAGING_MARK = ".omnipress-staging"
+"""Put in every staging folder when it is made: a staging folder left by a killed build is
+deleted by the next one only if it holds this mark."""
 
 
 def previous_dir(output: Path) -> Path:
     return output.with_name(output.name + ".previous")
 
 
+def needs_recovery(output: Path) -> bool:
+    """Whether a killed build left its old output aside or a staging folder behind."""
+    return previous_dir(output).exists() or any(staging_folders(output))
+
+
+def staging_folders(output: Path) -> Iterator[Path]:
+    return output.parent.glob(f".{output.name}.staging-*")
+
+
 def recover_interrupted_swap(output: Path) -> None:
-    """Undo a swap that was killed half-way, so the last good output is where users look."""
+    """Undo a swap that was killed half-way, so the last good output is where users look.
+
+    Only folders proved to be the build's own are moved or deleted: ``output.previous`` when
+    it is a previous build (its manifest lists everything in it), a staging folder when it
+    holds the mark the build put in it. A foreign ``output.previous`` stops the build, since
+    the next swap would need its name."""
     previous = previous_dir(output)
-    if previous.is_dir() and not output.exists():
-        previous.rename(output)
-    elif previous.is_dir():
-        shutil.rmtree(previous, ignore_errors=True)
-    for stale in output.parent.glob(f".{output.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    if previous.is_dir() and not previous.is_symlink() and is_build_output(previous):
+        if output.exists() or output.is_symlink():
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            previous.rename(output)
+    elif previous.exists() or previous.is_symlink():
+        raise UsageError(
+            f"{previous} is in the way: the build moves the old output there while it swaps "
+            "in the new one, and this one is not a previous build's",
+            f"move or rename {previous.name}, then build again",
+        )
+    for stale in staging_folders(output):
+        if stale.is_dir() and not stale.is_symlink() and (stale / STAGING_MARK).is_file():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def lock_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.lock")
 
 
 @contextlib.contextmanager
 def build_lock(output: Path) -> Iterator[None]:
-    """Hold an exclusive lock for the whole build; refuse at once if another build has it."""
+    """Hold an exclusive lock for the whole build; refuse at once if another build has it.
+
+    The lock file exists only while a build runs: it is removed while still locked, and a
+    build that locked a file just removed by another (same name, another inode) counts the
+    lock as taken, since the other build's successor may hold the new file."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = output.with_name(f".{output.name}.lock")
-    with open(lock_path, "a+") as handle:
+    path = lock_path(output)
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if not same_file(path, handle.fileno()):
+                raise BlockingIOError
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
@@ -61,9 +99,17 @@ def build_lock(output: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            with contextlib.suppress(OSError):
+                path.unlink()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def same_file(path: Path, descriptor: int) -> bool:
+    try:
+        named, opened = os.stat(path), os.fstat(descriptor)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 class StagedOutput:
@@ -73,6 +119,7 @@ class StagedOutput:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+        (self.root / STAGING_MARK).touch()  # so a later build may delete it if this one dies
         self.directories: set[Path] = set()
 
     def target(self, relative: str) -> Path:
@@ -89,7 +136,12 @@ class StagedOutput:
 
     def write(self, relative: str, data: bytes) -> Path:
         target = self.target(relative)
-        target.write_bytes(data)
+        try:
+            target.write_bytes(data)
+        except OSError as error:  # a full disk names no file by itself: say which one
+            if error.filename is None:
+                raise OSError(error.errno, error.strerror, str(target)) from error
+            raise
         return target
 
     def link(self, relative: str, source: Path, inode: tuple[int, int]) -> bool:
@@ -108,10 +160,8 @@ class StagedOutput:
             return False
         return True
 
-    def copy(self, relative: str, source: Path) -> None:
-        self.write(relative, source.read_bytes())
-
     def commit(self) -> None:
+        (self.root / STAGING_MARK).unlink()
         for directory in sorted(p for p in self.root.rglob("*") if p.is_dir()):
             os.chmod(directory, 0o755)
         os.chmod(self.root, 0o755)

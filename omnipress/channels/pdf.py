@@ -45,7 +45,9 @@ class PdfEngine:
 
     def __init__(self, content_root: Path, templates: Path):
         # fontTools (the fallback subsetter) stamps the clock into fonts unless this is set.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+        # Pinned, not defaulted: no output carries a build time, so a caller's value could
+        # only make the same content build different bytes (and look changed to the cache).
+        os.environ["SOURCE_DATE_EPOCH"] = "0"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             import weasyprint
