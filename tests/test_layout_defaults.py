@@ -8,17 +8,20 @@ import re
 import shutil
 import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from omnipress.builder import BuildReport
+from omnipress.channels import pdf as pdf_channel
+from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.onepager import default_blocks, most_that_fit
+from omnipress.check import run_check
 from omnipress.cli import main
 from omnipress.errors import Problems
 from omnipress.loader import load_project
-from omnipress.manifest import read_manifest
+from omnipress.manifest import Manifest, read_manifest, sha256_of
 from tests.conftest import CONTENT, TEMPLATES
 from tests.factory import POST, make_project
 from tests.readers import html, pdf_pages, pdf_text
@@ -155,7 +158,7 @@ def test_default_blocks_are_the_ones_the_article_includes(
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 8, 14])
-@pytest.mark.parametrize("limit", [0, 1, 5, 13])
+@pytest.mark.parametrize("limit", [-1, 0, 1, 5, 12, 13])
 def test_most_that_fit_finds_the_longest_prefix_in_few_layouts(count: int, limit: int) -> None:
     asked: list[int] = []
 
@@ -163,10 +166,12 @@ def test_most_that_fit_finds_the_longest_prefix_in_few_layouts(count: int, limit
         asked.append(n)
         return n <= limit
 
-    expected = min(limit, count - 1)
+    expected = max(0, min(limit, count - 1))  # 0 also when nothing fits
     assert most_that_fit(count, fits) == expected
-    assert len(asked) <= max(1, (count - 1).bit_length())
-    assert all(n < count for n in asked)
+    assert all(n < count for n in asked) and len(set(asked)) == len(asked)
+    assert len(asked) <= 2 * count.bit_length()
+    if expected == count - 1:  # the usual case, one block too many: one more layout
+        assert asked == [count - 1]
 
 
 # ---------------------------------------------------------------- the one-pager built
@@ -202,6 +207,32 @@ def test_without_pdf_blocks_the_one_pager_shows_what_fits_and_the_manifest_says_
     paths = ["--content", str(built.content), "--templates", str(tmp_path / "templates")]
     code = main(["check", *paths, "--output", str(built.output), "--strict"])
     assert code == 0, capsys.readouterr().out
+
+    # and a block the build chose that reads differently in the PDF is a pdf.blocks error
+    tamper_block_text(built, "many", many, "Definition 0 ends here.", "Definition 0 ends.")
+    report = run_check(built.output, built.content, tmp_path / "templates")
+    found = {(f.rule, f.file) for f in report.errors if "definition-00" in f.message}
+    assert found == {("pdf.blocks", "pdf/many.pdf")}, [f.message for f in report.findings]
+
+
+def tamper_block_text(built: Built, slug: str, shown: list[str], old: str, new: str) -> None:
+    """Rewrite a built one-pager with one sentence changed, its new hash in the manifest, so
+    only the rule about the block's words can fire."""
+    project = load_project(built.content, Problems())
+    assert project is not None
+    env = RenderEnvironment(project, (built.root / "templates").resolve())
+    job = Job(project.posts[slug], None, pdf_channel.CHANNEL)
+    html, _ = pdf_channel.render_onepager_html(job, env, tuple(shown))
+    assert old in html
+    relative = f"pdf/{slug}.pdf"
+    (built.output / relative).write_bytes(env.pdf.render(html.replace(old, new)).data)
+    path = built.output / "manifest.json"
+    manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
+    sha = sha256_of((built.output / relative).read_bytes())
+    manifest.outputs = [
+        replace(r, sha256=sha) if r.path == relative else r for r in manifest.outputs
+    ]
+    path.write_text(manifest.to_json(), encoding="utf-8")
 
 
 def test_a_post_that_lists_its_blocks_keeps_them_even_when_they_overflow(

@@ -47,13 +47,21 @@ def onepager_blocks(project: Project, post: Post) -> tuple[tuple[str, ...], bool
 
 def most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
     """The largest n < ``count`` for which ``fits(n)`` (0 when none does), for a caller that
-    already knows ``count`` does not fit. Bisection: a block added never makes the page
-    shorter, so if n+1 blocks fit, n do; eight blocks cost three layouts, not seven."""
-    low, high = 0, count - 1
-    while low < high:
-        middle = (low + high + 1) // 2
+    already knows ``count`` does not fit. A block added never makes the page shorter, so this
+    searches down from the top in growing steps, then bisects: usually one block too many
+    costs one more layout, and the worst case about 2·log2(count)."""
+    high, step = count, 1  # high: known not to fit
+    while True:
+        low = max(high - step, 0)
+        if fits(low):
+            break
+        if low == 0:
+            return 0
+        high, step = low, step * 2
+    while high - low > 1:  # low fits, high does not
+        middle = (low + high) // 2
         if fits(middle):
             low = middle
         else:
-            high = middle - 1
-    return max(low, 0)
+            high = middle
+    return low
