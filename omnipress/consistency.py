@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from omnipress import rules
+from omnipress.channels.onepager import onepager_blocks
 from omnipress.checkmodel import CheckContext
 from omnipress.figures import figure_values, figures_in, strings_in
 from omnipress.links import utm_params, without_utm
@@ -283,8 +284,8 @@ class PostCheck:
             return "consistency.stat"
         if block.type == "quote":
             return "consistency.quote"
-        if channel == "pdf" and block.id in self.post.pdf_blocks:
-            return "pdf.blocks"
+        if channel == "pdf" and block.id in onepager_blocks(self.ctx.project, self.post)[0]:
+            return "pdf.blocks"  # the post's pdf.blocks, or the blocks the build chose for it
         if len(block_users(self.ctx, block.id)) > 1:
             return "consistency.reused-block"
         return "consistency.block-text"

@@ -232,7 +232,7 @@ def new_markdown() -> markdown.Markdown:
 @dataclass(frozen=True)
 class Converted:
     html: str
-    toc: str  # the table of contents of the headings, as an HTML list
+    toc: str  # the table of contents of the headings, as an HTML list; "" without headings
 
 
 def markdown_to_html(
@@ -284,7 +284,10 @@ def prepare_markdown(
     cleaning = Cleaning()
     converter.reset()
     html = sanitize_html(converter.convert("".join(pieces)), resolve, cleaning)
-    toc = sanitize_toc(getattr(converter, "toc", ""))
+    # No headings, no table of contents: Markdown still makes an empty list, and the blog
+    # would print an "In this article" box around nothing.
+    headings = getattr(converter, "toc_tokens", None)
+    toc = sanitize_toc(getattr(converter, "toc", "")) if headings else ""
     return Prepared(html, toc, nonce, tuple(references), tuple(cleaning.removed),
                     tuple(cleaning.refused_paths), tuple(asked))  # fmt: skip
 

@@ -18,6 +18,7 @@ from omnipress.errors import Problem
 from omnipress.links import utm_params
 from omnipress.manifest import Manifest
 from omnipress.model import Project
+from omnipress.preview_files import read_output_text
 from omnipress.rules import (
     HASHTAG_PATTERN,
     HASHTAGS_MAX,
@@ -280,6 +281,15 @@ class IndexPage:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One tab of a post's page: its base outputs, or its variant in one campaign."""
+
+    label: str
+    href: str  # built by post_href: names from content are URL-encoded there, once
+    current: bool
+
+
+@dataclass(frozen=True)
 class PostPage:
     slug: str
     title: str
@@ -287,7 +297,7 @@ class PostPage:
     author: str
     summary: str
     campaign: CampaignSummary | None
-    campaigns: tuple[tuple[str, str], ...]  # (name, title) of the campaigns it is in
+    variants: tuple[Variant, ...]  # the base outputs, then one per campaign it is in
     blog: ChannelFile | None
     pdf: ChannelFile | None
     linkedin: ChannelFile | None
@@ -311,8 +321,18 @@ def output_href(path: str, build_id: int) -> str:
 
 
 def post_href(slug: str, campaign: str | None = None) -> str:
-    href = f"/post/{quote(slug)}/"
-    return href + (f"?campaign={quote(campaign)}" if campaign else "")
+    """A post's preview page. Slugs and campaign names are file names, which may hold '&',
+    '#', '?' or spaces: every one is encoded, nothing from content goes into a URL raw."""
+    href = f"/post/{quote(slug, safe='')}/"
+    return href + (f"?campaign={quote(campaign, safe='')}" if campaign else "")
+
+
+def variants(project: Project, slug: str, campaign: str | None) -> tuple[Variant, ...]:
+    campaigns = [
+        Variant(f"Campaign: {c.title}", post_href(slug, c.name), c.name == campaign)
+        for c in project.campaigns_of(slug)
+    ]
+    return (Variant("Base outputs", post_href(slug), campaign is None), *campaigns)
 
 
 def channel_files(
@@ -410,12 +430,8 @@ def post_page(
     post = project.posts[slug]
     files = {f.channel: f for f in channel_files(manifest, slug, campaign, build_id)}
     linkedin = files.get("linkedin")
-    card = None
-    if linkedin is not None:
-        try:
-            card = linkedin_card((output / linkedin.path).read_text(encoding="utf-8"))
-        except OSError:
-            card = None
+    text = read_output_text(output, linkedin.path) if linkedin is not None else None
+    card = linkedin_card(text) if text is not None else None
     author = project.blocks.get(post.author)
     summary = post_summary(project, manifest, checks, slug, campaign, build_id)
     return PostPage(
@@ -427,7 +443,7 @@ def post_page(
         campaign=(
             campaign_summary(project, manifest, checks, campaign, build_id) if campaign else None
         ),
-        campaigns=tuple((c.name, c.title) for c in project.campaigns_of(slug)),
+        variants=variants(project, slug, campaign),
         blog=files.get("blog"),
         pdf=files.get("pdf"),
         linkedin=linkedin,

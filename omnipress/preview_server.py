@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 
-from omnipress.builder import BuildOptions, build, load_and_validate
+from omnipress.builder import BuildOptions, BuildReport, build, load_and_validate
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
 from omnipress.manifest import Manifest
 from omnipress.model import Project
@@ -42,6 +42,7 @@ from omnipress.preview import (
     problem_views,
     run_check_safely,
 )
+from omnipress.preview_files import read_output
 
 BUILD_ENDPOINT = "/__preview__/build"
 STATIC_PREFIX = "/__preview__/"
@@ -49,7 +50,20 @@ STATIC_FILES = {"preview.css": "text/css; charset=utf-8"}
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
+LOCK_WAIT_SECONDS = 600.0
+"""How long a save waits for another build (``python build.py`` in a terminal) to finish:
+longer than a full build of a large site, short enough that a stuck one is reported."""
+LOCK_POLL_SECONDS = 0.25
+LOCK_REFUSED = "another build is writing"
+"""How :func:`omnipress.writer.build_lock` says it refused: the build never started."""
+
 Log = Callable[[str], None]
+
+
+def refused_by_lock(exc: BaseException) -> bool:
+    return isinstance(exc, ContentError) and any(
+        p.message.startswith(LOCK_REFUSED) for p in exc.problems
+    )
 
 
 # ---------------------------------------------------------------- state
@@ -93,8 +107,12 @@ def problems_of(exc: Exception, templates: Path) -> list[Problem]:
 class Preview:
     """Builds, remembers the latest result, and renders the preview pages from it."""
 
-    def __init__(self, options: BuildOptions, log: Log | None = None):
+    def __init__(
+        self, options: BuildOptions, log: Log | None = None, lock_wait: float = LOCK_WAIT_SECONDS
+    ):
         self.options = options
+        self.lock_wait = lock_wait
+        self.waiting = False  # for another build's lock
         self.root = options.content.resolve().parent
         self.log = log or (lambda message: None)
         self._lock = threading.Lock()
@@ -126,7 +144,7 @@ class Preview:
             try:
                 snapshot = self._rebuild()
             finally:
-                self.building = False
+                self.building = self.waiting = False
             with self._lock:
                 self._snapshot = snapshot
             return snapshot
@@ -136,7 +154,7 @@ class Preview:
         build_id = previous.build_id + 1
         started = time.strftime("%H:%M:%S")
         try:
-            report = build(self.options)
+            report = self.build_when_free()
             project = load_and_validate(self.options.content, Problems())
         except Exception as exc:
             problems = problems_of(exc, self.options.templates)
@@ -173,6 +191,27 @@ class Preview:
             problem_views(report.warnings.warnings, self.root),
             summary,
         )
+
+    def build_when_free(self) -> BuildReport:
+        """Build; while another build holds output/'s lock, wait for it and build then.
+
+        A refused build changed nothing, and the save that asked for it will not come again:
+        shown as a failure, the preview would stay failed, with content that is fine, until
+        the next save. So it waits (bounded) and builds as soon as the lock is free."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return build(self.options)
+            except ContentError as exc:
+                if not refused_by_lock(exc) or time.monotonic() >= deadline:
+                    raise
+            if not self.waiting:
+                self.waiting = True
+                self.log(
+                    f"{time.strftime('%H:%M:%S')} another build is writing {self.output}: "
+                    "building again as soon as it finishes"
+                )
+            time.sleep(LOCK_POLL_SECONDS)
 
     # -------------------------------------------------------------- watching
 
@@ -240,31 +279,17 @@ class Preview:
 
     def state_json(self) -> bytes:
         s = self.snapshot
-        state = {"id": s.build_id, "ok": s.ok, "building": self.building, "summary": s.summary}
+        state = {
+            "id": s.build_id,
+            "ok": s.ok,
+            "building": self.building,
+            "waiting": self.waiting,
+            "summary": s.summary,
+        }
         return json.dumps(state).encode("utf-8")
 
 
 # ---------------------------------------------------------------- HTTP
-
-
-def output_file(root: Path, url_path: str) -> Path | None:
-    """The file under ``root`` that a URL path names, or None.
-
-    The path is decoded once; any '.' or '..' segment, backslash or NUL refuses it outright
-    (whether it came literally or %-encoded), and the resolved file must still be inside
-    ``root``, so neither traversal nor a symlink can leave the output directory.
-    """
-    decoded = unquote(url_path)
-    parts = decoded.split("/")
-    if any(p in {".", ".."} or "\\" in p or "\x00" in p for p in parts):
-        return None
-    root = root.resolve()
-    candidate = root.joinpath(*[p for p in parts if p]).resolve()
-    if not candidate.is_relative_to(root):
-        return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 def content_type(path: Path) -> str:
@@ -356,15 +381,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def send_output(self, relative: str, send_body: bool) -> None:
         """A built file, byte for byte. HTML from output/ may not run scripts here."""
-        file = output_file(self.server.preview.output, relative)
-        if file is None:
+        found = read_output(self.server.preview.output, relative)
+        if found is None:
             self.send_page(None, OUTPUT_PREFIX + relative, send_body)
             return
-        try:
-            data = file.read_bytes()
-        except OSError:
-            self.send_page(None, OUTPUT_PREFIX + relative, send_body)
-            return
+        file, data = found
         kind = content_type(file)
         extra = {"Content-Security-Policy": "script-src 'none'"} if "html" in kind else {}
         self.send(HTTPStatus.OK, data, kind, send_body, extra)

@@ -167,7 +167,14 @@ LINKEDIN_FIELDS = (
     FieldSpec("hashtags", "list[str]", help="3–5 CamelCase hashtags, without '#'"),
 )
 
-PDF_FIELDS = (FieldSpec("blocks", "list[id]", help="block ids shown on the one-pager"),)
+PDF_FIELDS = (
+    FieldSpec(
+        "blocks",
+        "list[id]",
+        help="block ids shown on the one-pager; without it, the blocks the post includes "
+        "(CTA and boilerplate aside), as many as fit",
+    ),
+)
 
 CAMPAIGN_FIELDS = (
     FieldSpec("title", "str", True, "campaign name as people say it"),

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from omnipress import preview as preview_module
 from omnipress.cli import main
 from omnipress.preview import fold_position, linkedin_card, run_check_safely
-from omnipress.preview_server import output_file
+from omnipress.preview_files import output_file
 from omnipress.rules import linkedin_hook
 from tests.previewing import running_preview, seed_output
 from tests.readers import pdf_text, squash

@@ -11,9 +11,11 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
 from omnipress.errors import find_line
 from omnipress.views import cta_view, post_view
 
@@ -38,6 +40,31 @@ class PdfResult:
     overflow_mm: float
     refused: tuple[str, ...]
     files: tuple[Path, ...] = ()  # what WeasyPrint read: the stylesheet, images, fonts
+    fill: float = 1.0  # how much of the first page's height the content uses, 0 to 1
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One one-pager laid out but not yet written: enough to count its pages and measure it,
+    so choosing what fits costs layouts only, and the chosen one is written once."""
+
+    html: str
+    document: Any  # weasyprint.Document
+    refused: tuple[str, ...]
+    files: tuple[Path, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    @property
+    def fill(self) -> float:
+        """The share of the first page's content area, top to bottom, that the content uses
+        (the running footer sits in the page margin and does not count)."""
+        page = self.document.pages[0]._page_box
+        root = page.children[0]
+        used = root.position_y + root.margin_height() - page.content_box_y()
+        return float(max(0.0, min(1.0, used / page.height)))
 
 
 class PdfEngine:
@@ -68,7 +95,7 @@ class PdfEngine:
         self.stylesheet_files = (templates / STYLESHEET, *self.fetcher.fetched)
         self.harfbuzz = harfbuzz_subset_available()
 
-    def render(self, html: str) -> PdfResult:
+    def layout(self, html: str) -> Layout:
         self.fetcher.refused[:] = self.stylesheet_refused
         self.fetcher.fetched.clear()
         document = self.weasyprint.HTML(
@@ -78,11 +105,18 @@ class PdfEngine:
             stylesheets=[self.stylesheet],
             pdf_variant=PDF_VARIANT,
         )
-        pages = len(document.pages)
-        overflow = self.overflow_mm(html, document.pages[0]._page_box.height) if pages > 1 else 0.0
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
         files = (*self.stylesheet_files, *self.fetcher.fetched)
-        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused), files)
+        return Layout(html, document, tuple(self.fetcher.refused), files)
+
+    def write(self, layout: Layout) -> PdfResult:
+        document = layout.document
+        available = document.pages[0]._page_box.height
+        overflow = self.overflow_mm(layout.html, available) if layout.pages > 1 else 0.0
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        return PdfResult(data, layout.pages, overflow, layout.refused, layout.files, layout.fill)
+
+    def render(self, html: str) -> PdfResult:
+        return self.write(self.layout(html))
 
     def overflow_mm(self, html: str, available: float) -> float:
         """How far the content runs past the first page, measured on one endless page."""
@@ -98,11 +132,17 @@ class PdfEngine:
         return max(0.0, (used - available) * PX_TO_MM)
 
 
-def render_onepager_html(job: Job, env: RenderEnvironment) -> tuple[str, tuple[str, ...]]:
-    """The one-pager as HTML, before WeasyPrint: also what tests and `check` can read."""
+def render_onepager_html(
+    job: Job, env: RenderEnvironment, block_ids: tuple[str, ...] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The one-pager as HTML, before WeasyPrint: also what tests and `check` can read.
+    ``block_ids``: the blocks to show; by default all the post's (before any are left out
+    to fit the page)."""
     project = env.project
+    if block_ids is None:
+        block_ids = onepager_blocks(project, job.post)[0]
     blocks = HtmlBlockRenderer(env, "pdf", lambda path: path if path in project.assets else None)
-    shown = [blocks.block(block_id) for block_id in job.post.pdf_blocks]
+    shown = [blocks.block(block_id) for block_id in block_ids]
     cta = cta_view(project, job)
     blocks.note(cta.id)
     cta_text = blocks.markdown(cta.text, project.blocks[cta.id]) if cta.text else ""
@@ -119,10 +159,30 @@ def render_onepager_html(job: Job, env: RenderEnvironment) -> tuple[str, tuple[s
     return html, tuple(blocks.used)
 
 
+def lay_out_onepager(job: Job, env: RenderEnvironment) -> tuple[Layout, tuple[str, ...]]:
+    """The one-pager laid out, and the blocks it uses. The post's own ``pdf.blocks`` are laid
+    out as they are; the default blocks lose blocks from the end until the page is one.
+    Each try is rendered afresh, so a block left out is not among the blocks the manifest
+    says the PDF shows (and `check` does not look for it)."""
+    block_ids, chosen_by_post = onepager_blocks(env.project, job.post)
+    tries: dict[int, tuple[Layout, tuple[str, ...]]] = {}
+
+    def attempt(count: int) -> tuple[Layout, tuple[str, ...]]:
+        if count not in tries:
+            html, used = render_onepager_html(job, env, block_ids[:count])
+            tries[count] = env.pdf.layout(html), used
+        return tries[count]
+
+    count = len(block_ids)
+    if not chosen_by_post and count and attempt(count)[0].pages > 1:
+        count = most_that_fit(count, lambda n: attempt(n)[0].pages == 1)
+    return attempt(count)
+
+
 def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
-    html, used = render_onepager_html(job, env)
+    layout, used = lay_out_onepager(job, env)
     warn_if_fonts_are_subset_slowly(env)
-    result = env.pdf.render(html)
+    result = env.pdf.write(layout)
     post = job.post
     if result.pages != 1:
         env.problems.error(
@@ -130,6 +190,19 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             f"(about {result.overflow_mm:.0f} mm too long)",
             post.path,
             hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
+        )
+    elif result.fill < MIN_FILL:
+        env.problems.warning(  # rounded, so a post's campaign variants say it once
+            f"the one-pager of {post.slug!r} is less than half full: its content ends "
+            f"about {round(result.fill * 20) * 5}% of the way down the page",
+            post.path,
+            post.line_of("pdf.blocks", "pdf"),
+            hint=(
+                "add blocks to pdf.blocks"
+                if post.pdf_blocks
+                else "list the blocks it should show in pdf.blocks (any blocks, not only those "
+                "the article includes)"
+            ),
         )
     for url in result.refused:
         template = written_in(env.templates, url)
