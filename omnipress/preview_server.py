@@ -43,6 +43,7 @@ from omnipress.preview import (
     run_check_safely,
 )
 from omnipress.preview_files import read_output
+from omnipress.writer import BuildLocked
 
 BUILD_ENDPOINT = "/__preview__/build"
 STATIC_PREFIX = "/__preview__/"
@@ -54,16 +55,13 @@ LOCK_WAIT_SECONDS = 600.0
 """How long a save waits for another build (``python build.py`` in a terminal) to finish:
 longer than a full build of a large site, short enough that a stuck one is reported."""
 LOCK_POLL_SECONDS = 0.25
-LOCK_REFUSED = "another build is writing"
-"""How :func:`omnipress.writer.build_lock` says it refused: the build never started."""
 
 Log = Callable[[str], None]
 
 
 def refused_by_lock(exc: BaseException) -> bool:
-    return isinstance(exc, ContentError) and any(
-        p.message.startswith(LOCK_REFUSED) for p in exc.problems
-    )
+    """Whether the build never started because another one holds output/'s lock."""
+    return isinstance(exc, BuildLocked)
 
 
 # ---------------------------------------------------------------- state

@@ -63,6 +63,10 @@ def recover_interrupted_swap(output: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+class BuildLocked(ContentError):
+    """Another build holds the lock: this one never started (the preview waits and retries)."""
+
+
 def lock_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.lock")
 
@@ -84,7 +88,7 @@ def build_lock(output: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise ContentError(
+            raise BuildLocked(
                 [
                     Problem(
                         f"another build is writing {output} (process {holder})",

@@ -23,7 +23,7 @@ from omnipress.errors import Problems
 from omnipress.loader import load_project
 from omnipress.preview import post_href, variants
 from omnipress.preview_server import Preview
-from omnipress.writer import previous_dir
+from omnipress.writer import lock_path, previous_dir
 from tests.conftest import CONTENT, TEMPLATES
 from tests.previewing import running_preview, seed_output
 
@@ -207,10 +207,6 @@ def test_a_file_that_is_not_there_is_still_a_404(example_output: Path, tmp_path:
 
 
 # ---------------------------------------------------------------- another build's lock
-
-
-def lock_path(output: Path) -> Path:
-    return output.with_name(f".{output.name}.lock")  # writer.build_lock's file
 
 
 @contextmanager
