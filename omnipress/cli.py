@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from omnipress import check, scaffold, serve, whereused
-from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
+from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, printable
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -234,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "debug", False):
             raise
         console.print(
-            f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+            f"[red]internal error:[/red] {escape(type(exc).__name__)}: "
+            f"{escape(printable(str(exc)))}\n"
             f"    This is a bug in omnipress, not in your content; {escape(kept(args))}\n"
             "    Run again with --debug for the details and report them.",
             highlight=False,
