@@ -18,7 +18,14 @@ import frontmatter
 import yaml
 
 from omnipress.errors import Problems
-from omnipress.yamlnodes import ALIAS_LIMIT, CYCLE, alias_expansion, locate_alias, non_text_keys
+from omnipress.yamlnodes import (
+    ALIAS_LIMIT,
+    ANCHOR,
+    CYCLE,
+    alias_expansion,
+    locate_alias,
+    non_text_keys,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Past this a file is refused: real posts are tens of kilobytes; megabytes mean a paste gone
@@ -196,7 +203,7 @@ def refuse_aliases(
 ) -> bool:
     """True, after saying where, for aliases that pull in more than :data:`ALIAS_LIMIT`
     values or that never end: every later step (the digest, the key lines) would expand them."""
-    if "&" not in text:  # no anchor, no alias: the usual case, decided without a walk
+    if ANCHOR.search(text) is None:  # no anchor, no alias: the usual case, without a walk
         return False
     extra = alias_expansion(node)
     if extra != CYCLE and extra <= ALIAS_LIMIT:

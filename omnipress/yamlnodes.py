@@ -10,6 +10,7 @@ expanded to find them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,10 @@ import yaml
 ALIAS_LIMIT = 1_000
 """How many values aliases may pull in beyond those written out. Sharing a list of hashtags
 costs a handful; a few hundred bytes of nested aliases can make a billion."""
+
+ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")
+"""Where an anchor could start (``key: &name``, ``- &name``, ``[&name``): no anchor, no alias,
+and a file with only an "R&D" or a "Q & A" in its text is decided without a walk."""
 
 CYCLE = -1
 """What :func:`alias_expansion` returns for an alias inside the value it names."""
@@ -166,26 +171,26 @@ class BadKey:
 
 
 def non_text_keys(root: yaml.Node | None) -> list[BadKey]:
-    """Every key that is not text, at any depth, in the order they are written."""
+    """Every key that is not text, at any depth, in the order they are written. Run on every
+    file of every build, so scalars (most of a document) are never put on the stack."""
     found: list[BadKey] = []
-    seen: set[int] = set()
+    seen: set[int] = set()  # collections already looked at: an alias is looked at once
     stack: list[tuple[yaml.Node, str]] = [(root, "")] if root is not None else []
     while stack:
         node, parent = stack.pop()
-        if id(node) in seen:  # an alias: its keys were looked at where it is written
+        if id(node) in seen:
             continue
         seen.add(id(node))
-        pending: list[tuple[yaml.Node, str]] = []
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.tag in TEXT_KEY_TAGS and isinstance(key, yaml.ScalarNode):
-                    pending.append((value, f"{parent}{key.value}."))
-                    continue
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((c, parent) for c in node.value if not isinstance(c, yaml.ScalarNode))
+            continue
+        for key, value in node.value:
+            if key.tag not in TEXT_KEY_TAGS or not isinstance(key, yaml.ScalarNode):
                 kind = KEY_KINDS.get(key.tag.removeprefix(TAG), "not text")
                 written = key.value if isinstance(key, yaml.ScalarNode) else "…"
                 found.append(BadKey(key.start_mark.line, written, kind, parent.rstrip(".")))
-                pending.append((value, parent))
-        elif isinstance(node, yaml.SequenceNode):
-            pending = [(child, parent) for child in node.value]
-        stack.extend(reversed(pending))
+            if not isinstance(value, yaml.ScalarNode):
+                stack.append(
+                    (value, f"{parent}{key.value}." if key.tag in TEXT_KEY_TAGS else parent)
+                )
     return sorted(found, key=lambda bad: bad.line)
