@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from omnipress.builder import BuildOptions
 from omnipress.checkmodel import CheckFinding
 from omnipress.cli import main
 from omnipress.errors import Problem, UsageError, did_you_mean
+from omnipress.preview_server import Preview
 from omnipress.rules import Finding
 from omnipress.whereused import Use, WhereUsed
 from tests.conftest import TEMPLATES
@@ -494,3 +496,24 @@ def test_printable_text_is_left_as_it_is(text: str) -> None:
 
     assert printable(text) is text
     assert not UNPRINTABLE.search(text)
+
+
+def test_the_preview_shows_messages_escaped(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve` prints the first build's problems and logs every later one; the page lists
+    them: all three from the same problems, so all three escaped."""
+    project, _ = built
+    project.write("posts/\x1b[2Kbad\u202e.md", POST.replace("title: A test post\n", ""))
+    logged: list[str] = []
+    preview = Preview(
+        BuildOptions(project.content, project.root / "templates", project.output),
+        log=logged.append,
+    )
+    snapshot = preview.rebuild()
+    assert not snapshot.ok
+    assert [p.where for p in snapshot.errors] == ["content/posts/\\x1b[2Kbad\\u202e.md:1"]
+    page = preview.index_html().decode("utf-8")
+    assert "posts/\\x1b[2Kbad\\u202e.md:1" in page
+    for text in [page, *logged]:
+        assert not RAW_CONTROL.search(text), repr(text)
