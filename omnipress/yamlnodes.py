@@ -186,7 +186,7 @@ def non_text_keys(root: yaml.Node | None) -> list[BadKey]:
             continue
         for key, value in node.value:
             if key.tag not in TEXT_KEY_TAGS or not isinstance(key, yaml.ScalarNode):
-                kind = KEY_KINDS.get(key.tag.removeprefix(TAG), "not text")
+                kind = KEY_KINDS.get(key.tag.removeprefix(TAG), f"a value tagged {key.tag}")
                 written = key.value if isinstance(key, yaml.ScalarNode) else "…"
                 found.append(BadKey(key.start_mark.line, written, kind, parent.rstrip(".")))
             if not isinstance(value, yaml.ScalarNode):

@@ -231,6 +231,36 @@ def test_an_unknown_field_lists_the_known_fields_not_ids(
 
 
 @pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["build", "--only", "zzzzzz"], "hint: known posts and campaigns: spring, test-post"),
+        (["where-used", "zzzzzz"], "hint: known ids: about, author, cta-main, stat-one"),
+    ],
+)
+def test_a_usage_hint_names_what_it_lists(
+    command: list[str],
+    expected: str,
+    built: tuple[Project, dict[str, bytes]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project, before = built
+    code, text = project.run(capsys, *command)
+    assert code == 2, text
+    assert expected in text
+    assert snapshot(project.output) == before
+
+
+def test_a_campaign_listing_an_unknown_post_lists_the_known_posts(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    project.write("campaigns/spring.yaml", CAMPAIGN.replace("[test-post]", "[test-post, qqqqqq]"))
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    assert "campaign lists unknown post 'qqqqqq'" in text and "hint: known posts: test-post" in text
+
+
+@pytest.mark.parametrize(
     ("noun", "expected"), [(None, "known ids: a-one, b-two"), ("fields", "known fields: a-one")]
 )
 def test_did_you_mean_names_what_it_lists(noun: str | None, expected: str) -> None:
@@ -321,6 +351,7 @@ KEY_CASES = [  # (file, after which line, the YAML, its key's row, the key shown
     ("post", "title:", "~: nothing", "~: nothing", "'~'", "empty (null)"),
     ("post", "title:", "1.5: x", "1.5: x", "'1.5'", "a number"),
     ("post", "title:", "? [a, b]\n: x", "? [a, b]", "'…'", "a list"),
+    ("post", "title:", "!x bar: y", "!x bar: y", "'bar'", "a value tagged !x"),
     ("block", "type:", "yes: no", "yes: no", "'yes'", "true/false"),
     ("block", "type:", "variants:\n  1: x", "  1: x", "'1' under 'variants'", "a number"),
     ("campaign", "  campaign:", "  true: y", "  true: y", "'true' under 'utm'", "true/false"),
@@ -371,6 +402,19 @@ def test_check_and_where_used_stop_cleanly_on_a_key_that_is_not_text(
     code, text = project.run(capsys, "where-used", "stat-one", "--format", "json")
     assert code == 0 and json.loads(text)["note"].startswith("content/ has 1 problem(s)")
     assert snapshot(project.output) == before
+
+
+def test_new_stops_cleanly_on_a_key_that_is_not_text_in_site_yaml(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, _ = built
+    project.write("site.yaml", SITE + "2026: x\n")
+    capsys.readouterr()
+    code = main(["new", "post", "my-post", "--content", str(project.content)])
+    text = capsys.readouterr().err
+    assert code == 1, text
+    assert "site.yaml:9: error: the key '2026' is read as a number" in text
+    assert "Nothing was written" in text and not (project.content / "posts/my-post.md").exists()
 
 
 # ------------------------------------------------------------------ 7: control characters
