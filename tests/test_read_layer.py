@@ -280,13 +280,29 @@ def bomb(levels: int, width: int, indent: str = "") -> str:
     return "\n".join(rows)
 
 
-# a million values: enough to prove the limit, cheap enough to run without it
+def map_bomb(levels: int, width: int, merge: bool = False) -> str:
+    """The same with mappings, or with merge keys ('<<'), which YAML flattens by copying."""
+    rows = ["m0: &m0 {x: 1, y: 2, z: 3}"]
+    for i in range(1, levels):
+        aliases = [f"*m{i - 1}"] * width
+        pairs = (
+            f"<<: [{', '.join(aliases)}], k{i}: 1"
+            if merge
+            else ", ".join(f"k{j}: {alias}" for j, alias in enumerate(aliases))
+        )
+        rows.append(f"m{i}: &m{i} {{{pairs}}}")
+    return "\n".join(rows)
+
+
+# a million values or fewer: enough to prove the limit, cheap enough to run without it
 ALIAS_CASES = [  # (file, after which line, the YAML, the message, the alias it names)
     ("post", "title:", bomb(6, 10), "aliases pull in more than 1,000 values", "*a1"),
     ("post", "  hook:", bomb(6, 10, "  "), "aliases pull in more than 1,000 values", "*a1"),
     ("block", "type:", bomb(6, 10), "aliases pull in more than 1,000 values", "*a1"),
     ("campaign", "title:", bomb(6, 10), "aliases pull in more than 1,000 values", "*a1"),
     ("site", "name:", bomb(6, 10), "aliases pull in more than 1,000 values", "*a1"),
+    ("post", "title:", map_bomb(5, 9), "aliases pull in more than 1,000 values", "*m2"),
+    ("post", "title:", map_bomb(5, 9, True), "aliases pull in more than 1,000 values", "*m2"),
     ("post", "title:", "loop: &l [1, *l]", "is inside the value it names", "*l"),
     ("block", "type:", "loop: &l {a: {b: *l}}", "is inside the value it names", "*l"),
     ("site", "name:", "brand: &b {colors: *b}", "is inside the value it names", "*b"),
