@@ -183,14 +183,15 @@ def non_text_keys(root: yaml.Node | None) -> list[BadKey]:
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             stack.extend((c, parent) for c in node.value if not isinstance(c, yaml.ScalarNode))
-            continue
+        if not isinstance(node, yaml.MappingNode):
+            continue  # a document that is one scalar: the loader says what it should be
         for key, value in node.value:
-            if key.tag not in TEXT_KEY_TAGS or not isinstance(key, yaml.ScalarNode):
+            is_text = isinstance(key, yaml.ScalarNode) and key.tag in TEXT_KEY_TAGS
+            if not is_text:
                 kind = KEY_KINDS.get(key.tag.removeprefix(TAG), f"a value tagged {key.tag}")
                 written = key.value if isinstance(key, yaml.ScalarNode) else "…"
                 found.append(BadKey(key.start_mark.line, written, kind, parent.rstrip(".")))
-            if not isinstance(value, yaml.ScalarNode):
-                stack.append(
-                    (value, f"{parent}{key.value}." if key.tag in TEXT_KEY_TAGS else parent)
-                )
+            if not isinstance(value, yaml.ScalarNode):  # a merged mapping ('<<') is its parent's
+                named = is_text and key.tag != TAG + "merge"
+                stack.append((value, f"{parent}{key.value}." if named else parent))
     return sorted(found, key=lambda bad: bad.line)

@@ -368,6 +368,7 @@ KEY_CASES = [  # (file, after which line, the YAML, its key's row, the key shown
     ("post", "title:", "1.5: x", "1.5: x", "'1.5'", "a number"),
     ("post", "title:", "? [a, b]\n: x", "? [a, b]", "'…'", "a list"),
     ("post", "title:", "!x bar: y", "!x bar: y", "'bar'", "a value tagged !x"),
+    ("post", "title:", "n: {<<: {4: x}}", "n: {<<: {4: x}}", "'4' under 'n'", "a number"),
     ("block", "type:", "yes: no", "yes: no", "'yes'", "true/false"),
     ("block", "type:", "variants:\n  1: x", "  1: x", "'1' under 'variants'", "a number"),
     ("campaign", "  campaign:", "  true: y", "  true: y", "'true' under 'utm'", "true/false"),
@@ -397,6 +398,30 @@ def test_a_key_that_is_not_text_is_an_error_with_its_line(
     line = written.splitlines().index(row) + 1
     assert f"{project.file(kind)}:{line}: error: the key {key} is read as {what}" in text, text
     assert "hint: put it in quotes: '" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("post", "---\njust words\n---\nBody.\n", "front matter must be 'key: value' lines"),
+        ("post", "---\n- a list\n---\nBody.\n", "front matter must be 'key: value' lines"),
+        ("campaign", "just words\n", "a campaign file must be 'key: value' lines"),
+        ("site", "- a list\n", "site.yaml must be 'key: value' lines"),
+    ],
+)
+def test_a_document_that_is_not_a_mapping_says_so(
+    kind: str,
+    text: str,
+    message: str,
+    built: tuple[Project, dict[str, bytes]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The key walk meets a document without keys at all: it leaves it to the loader."""
+    project, before = built
+    project.write(project.file(kind), text)
+    code, output = project.build(capsys)
+    assert_failed_cleanly(code, output, project, before)
+    assert message in output and "invalid value" not in output
 
 
 @pytest.mark.parametrize("kind", ["post", "block", "campaign", "site"])
