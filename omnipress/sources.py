@@ -236,8 +236,8 @@ def refuse_non_text_keys(
             path,
             first_line + key.line,
             hint=f"put it in quotes: '{key.written}': …"
-            if key.written
-            else "give the key a name, or remove the line",
+            if key.scalar
+            else "a key is a name: write it as plain text, and the list or mapping after its ':'",
         )
     return bool(bad)
 

@@ -165,9 +165,10 @@ class BadKey:
     """A mapping key YAML read as something other than text."""
 
     line: int  # 0-based, in the text given
-    written: str  # as it reads in the file
+    written: str  # as it reads in the file ("…" for a list or mapping)
     kind: str  # "a number", "true/false", …
     parent: str  # dotted path of the mapping it is in; "" at the top
+    scalar: bool  # one value, which quotes make text; not a list or a mapping
 
 
 def non_text_keys(root: yaml.Node | None) -> list[BadKey]:
@@ -189,8 +190,10 @@ def non_text_keys(root: yaml.Node | None) -> list[BadKey]:
             is_text = isinstance(key, yaml.ScalarNode) and key.tag in TEXT_KEY_TAGS
             if not is_text:
                 kind = KEY_KINDS.get(key.tag.removeprefix(TAG), f"a value tagged {key.tag}")
-                written = key.value if isinstance(key, yaml.ScalarNode) else "…"
-                found.append(BadKey(key.start_mark.line, written, kind, parent.rstrip(".")))
+                scalar = isinstance(key, yaml.ScalarNode)
+                written = key.value if scalar else "…"
+                line = key.start_mark.line
+                found.append(BadKey(line, written, kind, parent.rstrip("."), scalar))
             if not isinstance(value, yaml.ScalarNode):  # a merged mapping ('<<') is its parent's
                 named = is_text and key.tag != TAG + "merge"
                 stack.append((value, f"{parent}{key.value}." if named else parent))
