@@ -95,7 +95,7 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
         names = set(project.posts) | set(project.campaigns)
         raise UsageError(
             f"--only {only!r} is neither a post slug nor a campaign name",
-            did_you_mean(only, names),
+            did_you_mean(only, names, "posts and campaigns"),
         )
     jobs: list[Job] = []
     for slug in sorted(project.posts):

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from omnipress.errors import make_printable
 from omnipress.manifest import Manifest
 from omnipress.model import Project
 from omnipress.rules import Finding
@@ -26,6 +27,9 @@ class CheckFinding:
     expected: str = ""
     found: str = ""
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        make_printable(self)  # found/expected are read back from output/, names from content/
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from omnipress import check, scaffold, serve, whereused
-from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
+from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, printable
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_FAILURE
         if getattr(args, "debug", False):
             traceback.print_exc()
-        where = f": {exc.filename}" if exc.filename else ""
+        where = f": {printable(str(exc.filename))}" if exc.filename else ""
         console.print(
             f"[red]error:[/red] {escape(SYSTEM_FAILURES[exc.errno])} "
             f"({escape(exc.strerror or str(exc))}){escape(where)}\n"
@@ -279,7 +279,8 @@ def raise_or_report_bug(exc: Exception, args: argparse.Namespace, console: Conso
     if getattr(args, "debug", False):
         raise exc
     console.print(
-        f"[red]internal error:[/red] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
+        f"[red]internal error:[/red] {escape(type(exc).__name__)}: "
+        f"{escape(printable(str(exc)))}\n"
         f"    This is a bug in omnipress, not in your content; {escape(kept(args))}\n"
         "    Run again with --debug for the details and report them.",
         highlight=False,

@@ -8,11 +8,55 @@ list holds errors.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
+
+UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+"""What a message must never carry raw: C0 controls (newline and tab included: a message is one
+line, and its hint the next only because :meth:`Problem.format` puts it there), DEL, C1, the
+Unicode line separators, and the bidirectional marks, overrides and isolates. Content reaches
+messages (a YAML key, a file name, text read back from output/), and these characters would
+let it move the cursor, recolour or erase a CI log line, or reorder what a reader sees."""
+
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every character of :data:`UNPRINTABLE` written as a visible escape
+    (``\\x1b``, ``\\u202e``), so a reader sees that it is there and nothing acts on it."""
+    if UNPRINTABLE.search(text) is None:  # the usual case costs one scan and no copy
+        return text
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def make_printable(item: Any) -> None:
+    """Escape, in place, every text field of a dataclass that carries a message (frozen ones
+    too): called from ``__post_init__``, it makes each message type safe where it is made, so
+    no printer, JSON writer or preview page can forget it."""
+    for spec in dataclasses.fields(item):
+        value = getattr(item, spec.name)
+        if isinstance(value, str):
+            shown: Any = printable(value)
+        elif type(value) in (list, tuple) and all(isinstance(v, str) for v in value):
+            shown = type(value)(printable(v) for v in value)
+        else:
+            continue
+        if shown != value:
+            object.__setattr__(item, spec.name, shown)
 
 
 class Severity(StrEnum):
@@ -30,6 +74,9 @@ class Problem:
     hint: str = ""
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:
+        make_printable(self)
+
     def location(self, root: Path | None = None) -> str:
         if self.path is None:
             return ""
@@ -39,7 +86,8 @@ class Problem:
                 shown = self.path.resolve().relative_to(root.resolve())
             except ValueError:
                 shown = self.path
-        return f"{shown}:{self.line}" if self.line else str(shown)
+        where = printable(str(shown))  # a file name is content too
+        return f"{where}:{self.line}" if self.line else where
 
     def format(self, root: Path | None = None) -> str:
         where = self.location(root)
@@ -106,8 +154,8 @@ class UsageError(Exception):
     """The command line asked for something that does not exist (exit code 2)."""
 
     def __init__(self, message: str, hint: str = ""):
-        self.message = message
-        self.hint = hint
+        self.message = printable(message)
+        self.hint = printable(hint)
         super().__init__(message)
 
 
@@ -116,7 +164,9 @@ def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     return difflib.get_close_matches(name, sorted(candidates), n=limit, cutoff=0.5)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+def did_you_mean(name: str, candidates: Iterable[str], noun: str = "ids") -> str:
+    """A hint for a mistyped name: the close ones, or else the known ones; ``noun`` says what
+    they are (ids, fields, keys), since a field is not an id."""
     matches = closest(name, candidates)
     if matches:
         return "did you mean " + " or ".join(repr(m) for m in matches) + "?"
@@ -124,7 +174,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if not known:
         return ""
     shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
-    return f"known ids: {shown}"
+    return f"known {noun}: {shown}"
 
 
 def find_line(path: Path, needle: str) -> int | None:

@@ -328,7 +328,7 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
                 "channel)",
                 path,
                 lines.get(f"utm.{key}"),
-                hint=did_you_mean(key, CAMPAIGN_UTM_KEYS) or "use campaign, content or term",
+                hint=did_you_mean(key, CAMPAIGN_UTM_KEYS, "utm keys"),
             )
     for slug in sorted({s for s in data["posts"] if data["posts"].count(s) > 1}):
         problems.warning(

@@ -19,6 +19,8 @@ from rich.progress import (
 )
 from rich.table import Column
 
+from omnipress.errors import printable
+
 DELAY = 1.0  # seconds before a bar appears: quick builds print only their summary
 REFRESH = 0.1  # seconds between redraws
 
@@ -61,7 +63,7 @@ class BuildProgress:
             )
             self.bar.start()
             self.task = self.bar.add_task("", total=total)
-        self.bar.update(self.task, completed=done, total=total, description=escape(path))
+        self.bar.update(self.task, completed=done, total=total, description=escape(printable(path)))
         if now - self.drawn >= REFRESH or done >= total:
             self.drawn = now
             self.bar.refresh()

@@ -179,7 +179,7 @@ def check_references(project: Project, problems: Problems) -> None:
                     f"campaign lists unknown post {slug!r}",
                     campaign.path,
                     find_line(campaign.path, slug),
-                    hint=did_you_mean(slug, project.posts),
+                    hint=did_you_mean(slug, project.posts, "posts"),
                 )
     for cycle in find_cycles(project):
         first = blocks[cycle[0]]

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from omnipress.errors import make_printable
+
 LINKEDIN_MAX_CHARS = 3000
 LINKEDIN_FOLD_CHARS = 210
 HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
@@ -45,6 +47,9 @@ class Finding:
     severity: str = "error"
     expected: str = ""
     found: str = ""
+
+    def __post_init__(self) -> None:
+        make_printable(self)  # the preview shows these as they are, without a Problem
 
 
 def linkedin_hook(text: str) -> str:

@@ -284,6 +284,6 @@ def validate_fields(
                 f"{what}: unknown field '{key}' is ignored",
                 source,
                 key_lines.get(prefix + str(key)),
-                hint=did_you_mean(str(key), known),
+                hint=did_you_mean(str(key), known, "fields"),
             )
     return ok

@@ -6,6 +6,8 @@ reported with the file and line, so the loader above it deals only with well-for
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +18,14 @@ import frontmatter
 import yaml
 
 from omnipress.errors import Problems
+from omnipress.yamlnodes import (
+    ALIAS_LIMIT,
+    ANCHOR,
+    CYCLE,
+    alias_expansion,
+    locate_alias,
+    non_text_keys,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Past this a file is refused: real posts are tens of kilobytes; megabytes mean a paste gone
@@ -37,16 +47,28 @@ class SourceFile:
 def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text, or None after recording why it cannot be read as content."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            # never more than the limit and a byte: the size said may be wrong (a file that
+            # grows while it is read, one the system does not know the size of)
+            data = b"" if size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         problems.error(f"cannot read the file: {exc.strerror}", path)
         return None
-    if len(data) > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
         problems.error(
-            f"file is {len(data) / 1_048_576:.1f} MB; the limit is "
+            f"file is {max(size, len(data)) / 1_048_576:.1f} MB; the limit is "
             f"{MAX_FILE_BYTES // 1_048_576} MB",
             path,
             hint="split it into several posts or blocks; content files are normally a few KB",
+        )
+        return None
+    encoding = wide_encoding(data)
+    if encoding is not None:
+        problems.error(
+            f"the file is saved as {encoding} text; content files must be UTF-8",
+            path,
+            hint="open it in your editor and save it again with the encoding UTF-8",
         )
         return None
     if b"\x00" in data:
@@ -75,6 +97,47 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+# text saved as UTF-16 or UTF-32 by an editor, with the byte-order mark most of them write;
+# UTF-32's little-endian mark starts with UTF-16's, so it is tried first
+WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+# and without a mark: how each decodes, in the same order
+WIDE_CODECS = (
+    ("utf-32-le", "UTF-32"),
+    ("utf-32-be", "UTF-32"),
+    ("utf-16-le", "UTF-16"),
+    ("utf-16-be", "UTF-16"),
+)
+WIDE_SAMPLE_BYTES = 4096
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for text saved in one of them, so the marketer is told to save it
+    as UTF-8 rather than that it is binary (its zero bytes look binary). Without a byte-order
+    mark the start of the file must decode to text with no control characters, a quarter of
+    it ASCII at least (the front matter's keys): an image or other binary file fails that at
+    once (a zero unit, an invalid code point), and so does UTF-8 text with a stray zero byte."""
+    for mark, name in WIDE_MARKS:
+        if data.startswith(mark):
+            return name
+    if b"\x00" not in data:
+        return None
+    sample = data[:WIDE_SAMPLE_BYTES]
+    for codec, name in WIDE_CODECS:
+        try:  # incremental: a sample cut inside a character is not an error
+            text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        readable = all(char.isprintable() or char in "\t\n\r" for char in text)
+        if text and readable and sum(char < "\x80" for char in text) * 4 >= len(text):
+            return name
+    return None
+
+
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -85,7 +148,20 @@ def parse_yaml(
     loader = SAFE_LOADER(text)
     try:  # parsed once (with libyaml when installed: most of a no-op build was YAML)
         node = loader.get_single_node()
+        refused = refuse_aliases(node, text, path, problems, first_line)
+        if refused or refuse_non_text_keys(node, path, problems, first_line):
+            return None
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        problems.error(
+            f"invalid YAML: the character U+{code:04X} is not allowed ({exc.reason})",
+            path,
+            first_line + text[: max(text.find(chr(code)), 0)].count("\n"),
+            hint="delete it: it is invisible in most editors, and is usually pasted from a "
+            "terminal or a word processor",
+        )
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -120,6 +196,50 @@ def parse_yaml(
             hint=f"delete one of the two '{name.rsplit('.', 1)[-1]}:' lines",
         )
     return data, key_lines
+
+
+def refuse_aliases(
+    node: yaml.Node | None, text: str, path: Path, problems: Problems, first_line: int
+) -> bool:
+    """True, after saying where, for aliases that pull in more than :data:`ALIAS_LIMIT`
+    values or that never end: every later step (the digest, the key lines) would expand them."""
+    if ANCHOR.search(text) is None:  # no anchor, no alias: the usual case, without a walk
+        return False
+    extra = alias_expansion(node)
+    if extra != CYCLE and extra <= ALIAS_LIMIT:
+        return False
+    place = locate_alias(text, cyclic=extra == CYCLE)
+    alias = f"*{place.anchor}" if place.anchor else "an alias"
+    problems.error(
+        f"invalid YAML: {alias} is inside the value it names, so it never ends"
+        if place.cyclic
+        else f"invalid YAML: aliases pull in more than {ALIAS_LIMIT:,} values (at {alias})",
+        path,
+        None if place.line is None else first_line + place.line,
+        hint="write the values out instead of using &anchors and *aliases; front matter "
+        "never needs them",
+    )
+    return True
+
+
+def refuse_non_text_keys(
+    node: yaml.Node | None, path: Path, problems: Problems, first_line: int
+) -> bool:
+    """True, after naming each, for keys that YAML reads as something other than text
+    (``1:``, ``true:``, ``2026-01-01:``): no field has such a name, and Python cannot sort
+    them next to the text keys."""
+    bad = non_text_keys(node)
+    for key in bad:
+        under = f" under '{key.parent}'" if key.parent else ""
+        problems.error(
+            f"the key {key.written!r}{under} is read as {key.kind}, not as text",
+            path,
+            first_line + key.line,
+            hint=f"put it in quotes: '{key.written}': …"
+            if key.scalar
+            else "a key is a name: write it as plain text, and the list or mapping after its ':'",
+        )
+    return bool(bad)
 
 
 def _bad_timestamp_line(loader: Any, node: yaml.Node | None, first_line: int) -> int | None:

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress.errors import ContentError, Problems, UsageError, did_you_mean
+from omnipress.errors import ContentError, Problems, UsageError, did_you_mean, make_printable
 from omnipress.manifest import Manifest, sha256_of
 from omnipress.model import Project
 from omnipress.output_files import read_output_file
@@ -37,6 +37,9 @@ class Use:
     status: str  # "up to date" | "stale" | "edited by hand" | "missing"
     whole: bool = True  # False: the output shows only some fields (the author in a byline)
 
+    def __post_init__(self) -> None:
+        make_printable(self)  # names come from file names in content/ and from the manifest
+
 
 @dataclass
 class WhereUsed:
@@ -49,6 +52,9 @@ class WhereUsed:
     uses: list[Use] = field(default_factory=list)
     unbuilt_posts: list[str] = field(default_factory=list)  # include it now, built before
     note: str = ""
+
+    def __post_init__(self) -> None:
+        make_printable(self)
 
     @property
     def up_to_date(self) -> bool:
@@ -78,26 +84,26 @@ def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
         raise UsageError(f"there is no block {block_id!r}", did_you_mean(block_id, known))
     block = project.blocks.get(block_id) if project else None
     recorded = manifest.blocks.get(block_id, {})
-    result = WhereUsed(
+    uses = [
+        _use(record_path, manifest, project, block_id, output)
+        for record_path in sorted(
+            r.path for r in manifest.outputs if r.block_hash(block_id) is not None
+        )
+    ]
+    posts = sorted({use.post for use in uses})
+    return WhereUsed(
         block_id=block_id,
         block_type=block.type if block else recorded.get("type"),
         path=str(block.path.relative_to(project.root.parent))
         if block and project
         else recorded.get("path"),
         current_hash=block.digest if block else None,
+        posts=posts,
+        campaigns=_campaigns(manifest, block_id),
+        uses=uses,
+        unbuilt_posts=sorted(_content_users(project, block_id) - set(posts)) if project else [],
         note=note or ("" if block or project is None else "the block is no longer in content/"),
     )
-    result.uses = [
-        _use(record_path, manifest, project, block_id, output)
-        for record_path in sorted(
-            r.path for r in manifest.outputs if r.block_hash(block_id) is not None
-        )
-    ]
-    result.posts = sorted({use.post for use in result.uses})
-    result.campaigns = _campaigns(manifest, block_id)
-    if project is not None:
-        result.unbuilt_posts = sorted(_content_users(project, block_id) - set(result.posts))
-    return result
 
 
 def _use(
@@ -223,7 +229,7 @@ def print_where_used(result: WhereUsed, console: Console) -> None:
                 f"    {escape(use.file):<{width}}  {how:<24} [{style}]{use.status}[/{style}]{stale}"
             )
     if result.campaigns:
-        out("  campaigns: " + ", ".join(result.campaigns))
+        out("  campaigns: " + escape(", ".join(result.campaigns)))
     for post in result.unbuilt_posts:
         out(
             f"  post [bold]{escape(post)}[/bold] uses it in content/ but was built before it "
