@@ -50,11 +50,13 @@ RASTER_TYPES = (
     ImageType("WebP", (".webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
 )
 SVG_SUFFIX = ".svg"
+SIGNATURE_BYTES = 16
+"""Enough of a raster file to know its type; the rest is never read here."""
 IMAGE_SUFFIXES = (*(s for t in RASTER_TYPES for s in t.suffixes), SVG_SUFFIX)
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB"
+    return f"{size / 2**30:.1f} GB" if size >= 2**30 else f"{size / 2**20:.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,16 @@ def image_refusals(path: Path) -> list[Refusal]:
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
         return [Refusal(f"not an image: only {', '.join(IMAGE_SUFFIXES)} files are published")]
-    data = read_bounded(path)
+    svg = suffix == SVG_SUFFIX
+    data = read_bounded(path, MAX_IMAGE_BYTES + 1 if svg else SIGNATURE_BYTES)
     if isinstance(data, Refusal):
         return [data]
-    if suffix == SVG_SUFFIX:
+    if svg:
         return svg_refusals(data)
     expected = next(t for t in RASTER_TYPES if suffix in t.suffixes)
-    if expected.signature(data[:16]):
+    if expected.signature(data):
         return []
-    actual = next((t for t in RASTER_TYPES if t.signature(data[:16])), None)
+    actual = next((t for t in RASTER_TYPES if t.signature(data)), None)
     if actual is not None:
         return [
             Refusal(
@@ -92,8 +95,9 @@ def image_refusals(path: Path) -> list[Refusal]:
     ]
 
 
-def read_bounded(path: Path) -> bytes | Refusal:
-    """The file's bytes, opened without following a link and sized before anything is read."""
+def read_bounded(path: Path, count: int) -> bytes | Refusal:
+    """The first ``count`` bytes of the file, opened without following a link, and only once
+    its size is known to be within the limit."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
@@ -108,7 +112,7 @@ def read_bounded(path: Path) -> bytes | Refusal:
                 f"{megabytes(MAX_IMAGE_BYTES)}",
                 hint="export a smaller version for the web (a blog image needs well under 1 MB)",
             )
-        data = file.read(MAX_IMAGE_BYTES + 1)  # a file growing since fstat is still bounded
+        data = file.read(count)  # bounded even if the file grows after fstat
     if len(data) > MAX_IMAGE_BYTES:
         return Refusal(f"the image grew past {megabytes(MAX_IMAGE_BYTES)} while it was read")
     return data
