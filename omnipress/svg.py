@@ -136,7 +136,9 @@ class _Inspector:
         self.findings: list[Finding] = []
         self.stack: list[str] = []
         self.css: list[str] | None = None  # the text of the <style> being read
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        # read as UTF-8 whatever the file declares: servers (the preview too) send SVG as
+        # UTF-8, so a file that parses only in another encoding is not the one browsers see
+        self.parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
         self.parser.namespace_prefixes = True
         self.parser.ordered_attributes = True
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

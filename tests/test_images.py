@@ -177,10 +177,13 @@ def test_an_svg_that_is_not_well_formed_is_refused_with_its_line(
     project, before = built
     write(project.content, "images/a.svg", svg("<text>&undeclared;</text>"))
     write(project.content, "images/b.svg", svg("<g>", "<rect/>"))
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + svg("<title>Café</title>")
+    (project.content / "images/c.svg").write_bytes(latin.encode("latin-1"))  # served as UTF-8
     code, output = project.build(capsys)
     assert_failed_cleanly(code, output, project, before)
     assert "images/a.svg:2: error: the SVG image is not well-formed XML: undefined entity" in output
     assert "images/b.svg:4: error: the SVG image is not well-formed XML: mismatched tag" in output
+    assert "images/c.svg:3: error: the SVG image is not well-formed XML: not well-formed" in output
 
 
 DRAWINGS = [
