@@ -171,6 +171,19 @@ def test_an_svg_that_is_more_than_a_drawing_is_refused_and_not_published(
     assert "evil.test" not in published(project) and "alert" not in published(project)
 
 
+def test_an_unsafe_logo_in_images_is_reported_once_not_once_per_use(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    write(project.content, "images/logo.svg", svg("<script>alert(1)</script>", "<a/>"))
+    use_logo(project, "images/logo.svg")  # vetted as the logo, and as an image of images/
+    code, output = project.build(capsys)
+    assert_failed_cleanly(code, output, project, before)
+    assert output.count("images/logo.svg:2: error: the SVG image contains <script>") == 1
+    assert output.count("images/logo.svg:3: error: the SVG image contains <a>") == 1
+    assert "2 error(s)" in output
+
+
 def test_an_svg_that_is_not_well_formed_is_refused_with_its_line(
     built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -440,3 +453,25 @@ def test_every_file_the_preview_serves_from_output_carries_a_restrictive_policy(
         assert not {"script-src", "connect-src", "object-src", "frame-src"} & set(directives)
         assert directives["frame-ancestors"] == "'self'"  # the preview may frame it
         assert "http" not in policy and "*" not in policy, path
+
+
+def test_every_image_problem_is_reported_in_one_run(
+    built: tuple[Project, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, before = built
+    images = project.content / "images"
+    write(project.content, "images/page.html", "<script>alert(1)</script>")
+    sparse(images / "huge.jpg", 2 * MAX_IMAGE_BYTES, b"\xff\xd8\xff")
+    write(project.content, "images/busy.svg", svg(*["<script/>"] * 8))
+    (images / "home").symlink_to(outside(project.root), target_is_directory=True)
+    code, output = project.build(capsys)
+    assert_failed_cleanly(code, output, project, before)
+    for expected in (
+        "images/page.html: error: not an image",
+        "images/huge.jpg: error: the image is 20.0 MB",
+        "images/busy.svg:6: error: the SVG image contains <script>",  # the first five, by line
+        "images/busy.svg: error: the SVG image contains 3 more such thing(s)",
+        "images/home: error: symbolic links are not followed",
+    ):
+        assert expected in output, output
+    assert "images/busy.svg:7:" not in output
