@@ -349,7 +349,7 @@ def link_logo(project: Project, home: Path) -> str:
     (project.content / "images").mkdir(exist_ok=True)
     (project.content / "images/logo.svg").symlink_to(home / "logo.svg")
     use_logo(project, "images/logo.svg")
-    return "logo 'images/logo.svg' is not a file inside content/"
+    return "content/site.yaml:9: error: logo 'images/logo.svg' is not a file inside content/"
 
 
 @pytest.mark.parametrize(
@@ -361,12 +361,16 @@ def test_a_path_through_a_symbolic_link_is_refused_folders_included(
     make_link: Callable[[Project, Path], str],
     built: tuple[Project, dict[str, bytes]],
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Run from the project's folder, as a marketer would: names are shown relative to it,
+    and a problem with a link names the link, not the folder it points to."""
     project, before = built
     message = make_link(project, outside(project.root))
+    monkeypatch.chdir(project.root)
     code, output = project.build(capsys)
     assert_failed_cleanly(code, output, project, before)
-    assert message in output, output
+    assert any(line.startswith(message) for line in output.splitlines()), output
     assert b"PRIVATE KEY" not in b"".join(snapshot(project.output).values())
 
 
