@@ -71,7 +71,8 @@ ATTRIBUTES = words(
     preserveAlpha surfaceScale diffuseConstant specularConstant specularExponent scale
     xChannelSelector yChannelSelector radius baseFrequency numOctaves seed stitchTiles
     azimuth elevation pointsAtX pointsAtY pointsAtZ limitingConeAngle
-    tableValues slope intercept amplitude exponent media"""
+    tableValues slope intercept amplitude exponent media mask-type white-space font-kerning
+    text-overflow requiredExtensions requiredFeatures systemLanguage"""
 )
 """Attributes without a namespace that only draw. No ``on…`` event handler is here."""
 

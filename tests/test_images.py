@@ -223,6 +223,31 @@ DRAWINGS = [
         ),
         id="style-text-embedded-png",
     ),
+    pytest.param(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<!-- Generator: Adobe Illustrator 24.0.0, SVG Export Plug-In -->\n"
+        f'<svg version="1.1" id="Layer_1" xmlns="http://www.w3.org/2000/svg" {XLINK} x="0px" '
+        'y="0px" viewBox="0 0 100 100" style="enable-background:new 0 0 100 100;" '
+        'xml:space="preserve">\n<style type="text/css">\n\t.st0{fill:#1FA39A;}\n</style>\n'
+        '<circle class="st0" cx="50" cy="50" r="40" data-name="Dot"/>\n</svg>\n',
+        id="illustrator-export",
+    ),
+    pytest.param(
+        '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" '
+        'xmlns="http://www.w3.org/2000/svg">\n'
+        '<g clip-path="url(#clip0)" filter="url(#shadow)">\n'
+        '<mask id="m" style="mask-type:alpha" maskUnits="userSpaceOnUse" x="0" y="0" '
+        'width="24" height="24"><rect width="24" height="24" fill="#C4C4C4"/></mask>\n'
+        '<path fill-rule="evenodd" clip-rule="evenodd" d="M12 2L2 22h20L12 2z" fill="#0B3C5D"/>'
+        "\n</g>\n<defs>\n"
+        '<filter id="shadow" x="0" y="0" width="24" height="24" filterUnits="userSpaceOnUse" '
+        'color-interpolation-filters="sRGB"><feFlood flood-opacity="0" result="bg"/>'
+        '<feOffset dy="1"/><feGaussianBlur stdDeviation="0.5"/>'
+        '<feBlend mode="normal" in2="bg" result="e1"/></filter>\n'
+        '<clipPath id="clip0"><rect width="24" height="24" fill="white"/></clipPath>\n'
+        "</defs>\n</svg>\n",
+        id="figma-export",
+    ),
 ]
 
 
