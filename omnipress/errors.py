@@ -82,8 +82,9 @@ class Problem:
             return ""
         shown = self.path
         if root is not None:
-            try:
-                shown = self.path.resolve().relative_to(root.resolve())
+            try:  # the folder resolved, the name kept: a problem with a link names the link
+                where = self.path.parent.resolve() / self.path.name
+                shown = where.relative_to(root.resolve())
             except ValueError:
                 shown = self.path
         where = printable(str(shown))  # a file name is content too

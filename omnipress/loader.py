@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from omnipress.errors import Problems, did_you_mean, find_line
+from omnipress.images import IMAGE_SUFFIXES, collect_images, vet_image
 from omnipress.model import (
     CHANNEL_NAMES,
     Block,
@@ -127,6 +128,8 @@ def check_brand(
 
 
 def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems) -> bool:
+    """The logo is published beside the blog and embedded in every PDF: it is vetted as any
+    image is (by its content), and may not be reached through a link leaving content/."""
     logo = data.get("logo")
     if logo is None:
         return True
@@ -144,39 +147,7 @@ def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems)
             hint="put the logo in content/images/ and write logo: images/NAME.svg",
         )
         return False
-    return not unsafe_svg(target, problems)
-
-
-IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
-# what makes an SVG more than a picture: it runs when the file is opened on its own, or
-# reaches out to the network
-SVG_ACTIVE = re.compile(
-    r"<script|<foreignObject|\son[a-z]+\s*=|javascript:|(?:xlink:)?href\s*=\s*[\"']?\s*(?:https?:)?//",
-    re.IGNORECASE,
-)
-
-
-def unsafe_svg(path: Path, problems: Problems) -> bool:
-    """True, after saying so, for an SVG image with scripts, event handlers or remote links:
-    the blog publishes images as files, and a browser runs an SVG's script when it is opened."""
-    if path.suffix.lower() != ".svg":
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    found = SVG_ACTIVE.search(text)
-    if found is None:
-        return False
-    line = text.count("\n", 0, found.start()) + 1
-    problems.error(
-        f"the SVG image contains {found.group(0).strip()!r}: a script, an event handler or a "
-        "link to another site",
-        path,
-        line,
-        hint="export it again as a plain drawing (e.g. with SVGO), or use a PNG",
-    )
-    return True
+    return vet_image(target, problems)
 
 
 def load_block(path: Path, problems: Problems) -> Block | None:
@@ -408,16 +379,7 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         root / "campaigns", (".yaml", ".yml"), load_campaign, lambda c: c.name,
         DUPLICATE_CAMPAIGN, problems, set(),
     )  # fmt: skip
-    assets = (
-        {
-            str(p.relative_to(root)): p
-            for p in sorted((root / "images").rglob("*"))
-            if p.is_file() and not p.is_symlink()
-        }
-        if (root / "images").is_dir()
-        else {}
-    )
-    assets = {name: p for name, p in assets.items() if not unsafe_svg(p, problems)}
+    assets = collect_images(root, problems)
     if site is None:
         return None
     return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable))

@@ -50,6 +50,22 @@ STATIC_PREFIX = "/__preview__/"
 STATIC_FILES = {"preview.css": "text/css; charset=utf-8"}
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+OUTPUT_POLICY = "; ".join(
+    (
+        "default-src 'none'",  # so no script, frame, object, connection or worker
+        "img-src 'self' data:",
+        # the blog page sets its brand colours in a <style>; CSS can reach no other site
+        # (img-src, font-src) and the content's own HTML has no <style> left (nh3)
+        "style-src 'self' 'unsafe-inline'",
+        "font-src 'self'",
+        "frame-ancestors 'self'",  # the preview's own frames show the blog page and the PDF
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
+)
+"""Every file served from output/ carries this Content-Security-Policy: whatever an HTML page
+or an SVG image opened on its own holds, it runs no script and loads nothing from elsewhere,
+while the blog page still shows its stylesheet and images inside the preview's frame."""
 
 LOCK_WAIT_SECONDS = 600.0
 """How long a save waits for another build (``python build.py`` in a terminal) to finish:
@@ -378,15 +394,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send(HTTPStatus.OK, page, "text/html; charset=utf-8", send_body)
 
     def send_output(self, relative: str, send_body: bool) -> None:
-        """A built file, byte for byte. HTML from output/ may not run scripts here."""
+        """A built file, byte for byte, under :data:`OUTPUT_POLICY` whatever its type."""
         found = read_output(self.server.preview.output, relative)
         if found is None:
             self.send_page(None, OUTPUT_PREFIX + relative, send_body)
             return
         file, data = found
-        kind = content_type(file)
-        extra = {"Content-Security-Policy": "script-src 'none'"} if "html" in kind else {}
-        self.send(HTTPStatus.OK, data, kind, send_body, extra)
+        extra = {"Content-Security-Policy": OUTPUT_POLICY}
+        self.send(HTTPStatus.OK, data, content_type(file), send_body, extra)
 
     def redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)

@@ -31,6 +31,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 """Past this a file is refused: real posts are tens of kilobytes; megabytes mean a paste gone
 wrong, and Markdown's cost grows faster than linearly on some inputs."""
 
+LINK_REFUSED = "symbolic links are not followed in content/"
+LINK_HINT = "copy the file or folder into content/ instead of linking it"
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -46,6 +49,9 @@ class SourceFile:
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text, or None after recording why it cannot be read as content."""
+    if path.is_symlink():  # site.yaml too: a link may point anywhere on the disk
+        problems.error(LINK_REFUSED, path, hint=LINK_HINT)
+        return None
     try:
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -385,6 +391,9 @@ def rel_name(path: Path) -> str:
 
 def content_files(folder: Path, suffixes: tuple[str, ...], problems: Problems) -> list[Path]:
     """The content files of one folder, sorted, with strays reported rather than ignored."""
+    if folder.is_symlink():  # a linked folder is read from wherever it points
+        problems.error(LINK_REFUSED, folder, hint=LINK_HINT)
+        return []
     if not folder.is_dir():
         return []
     found = []
@@ -392,11 +401,7 @@ def content_files(folder: Path, suffixes: tuple[str, ...], problems: Problems) -
         if path.name.startswith(".") or path.name.endswith("~"):
             continue
         if path.is_symlink():
-            problems.error(
-                "symbolic links are not followed in content/",
-                path,
-                hint="copy the file here instead of linking it",
-            )
+            problems.error(LINK_REFUSED, path, hint=LINK_HINT)
         elif path.is_file() and path.suffix in suffixes:
             found.append(path)
         elif path.is_file():

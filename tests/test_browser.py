@@ -180,3 +180,58 @@ def test_preview_pages_render_side_by_side_without_serious_violations(
         assert errors == []
     finally:
         context.close()
+
+
+HOSTILE = {
+    "hostile.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="window.ran = \'onload\'">'
+    "<script>window.ran = 'script'</script><rect width='9' height='9'/></svg>",
+    "hostile.html": "<!DOCTYPE html><html lang='en'><title>t</title><script>window.ran = 'script'"
+    "</script><img src='missing.png' alt='' onerror=\"window.ran = 'onerror'\"></html>",
+}
+
+
+def script_outcome(browser: Any, url: str) -> tuple[str, list[str]]:
+    """(what ``window.ran`` holds after the page loaded, the console's messages)."""
+    context, page, errors = open_page(browser, url)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        page.reload(wait_until="load")
+        assert errors == []
+        return str(page.evaluate("typeof window.ran")), console
+    finally:
+        context.close()
+
+
+def viewer_frames(page: Any) -> list[str]:
+    """The frames' addresses once Chromium's PDF viewer has started (bounded wait)."""
+    urls: list[str] = []
+    for _ in range(100):
+        urls = [frame.url for frame in page.frames]
+        if any(url.startswith("chrome-extension://") for url in urls):
+            break
+        page.wait_for_timeout(100)
+    return urls
+
+
+def test_a_page_or_drawing_opened_from_output_runs_no_script_but_the_frames_still_show(
+    browser: Any, live: LivePreview
+) -> None:
+    """The build refuses such files; the preview's policy is the second wall, for whatever
+    reaches output/ some other way. The same policy must let the preview frame the blog page
+    and the PDF."""
+    folder = live.preview.output / "blog/assets/images"
+    for name, text in HOSTILE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        ran, console = script_outcome(browser, f"{live.url}output/blog/assets/images/{name}")
+        assert ran == "undefined", name
+        assert any("Content Security Policy" in line for line in console), console
+    context, page, errors = open_page(browser, f"{live.url}post/cro-or-cdmo/")
+    try:
+        assert page.frame_locator("iframe.frame-blog").locator("h1").is_visible()
+        urls = viewer_frames(page)
+        assert any(url.startswith("chrome-extension://") for url in urls), urls
+        assert not any(url.startswith("chrome-error://") for url in urls), urls
+        assert errors == []
+    finally:
+        context.close()
