@@ -83,8 +83,8 @@ class Problem:
         shown = self.path
         if root is not None:
             try:  # the folder resolved, the name kept: a problem with a link names the link
-                where = self.path.parent.resolve() / self.path.name
-                shown = where.relative_to(root.resolve())
+                resolved = self.path.parent.resolve() / self.path.name
+                shown = resolved.relative_to(root.resolve())
             except ValueError:
                 shown = self.path
         where = printable(str(shown))  # a file name is content too
