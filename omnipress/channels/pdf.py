@@ -15,6 +15,7 @@ from pathlib import Path
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.errors import find_line
+from omnipress.glyphs import boxes_drawn, warn_boxes
 from omnipress.views import cta_view, post_view
 
 STYLESHEET = "pdf/onepager.css"
@@ -38,6 +39,7 @@ class PdfResult:
     overflow_mm: float
     refused: tuple[str, ...]
     files: tuple[Path, ...] = ()  # what WeasyPrint read: the stylesheet, images, fonts
+    boxes: tuple[str, ...] = ()  # characters no font has, drawn as empty boxes
 
 
 class PdfEngine:
@@ -69,18 +71,19 @@ class PdfEngine:
     def render(self, html: str) -> PdfResult:
         self.fetcher.refused[:] = self.stylesheet_refused
         self.fetcher.fetched.clear()
-        document = self.weasyprint.HTML(
-            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-        ).render(
-            font_config=self.font_config,
-            stylesheets=[self.stylesheet],
-            pdf_variant=PDF_VARIANT,
-        )
+        with boxes_drawn() as boxes:
+            document = self.weasyprint.HTML(
+                string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+            ).render(
+                font_config=self.font_config,
+                stylesheets=[self.stylesheet],
+                pdf_variant=PDF_VARIANT,
+            )
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
         pages = len(document.pages)
         overflow = self.overflow_mm(html, document.pages[0]._page_box.height) if pages > 1 else 0.0
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
         files = (*self.stylesheet_files, *self.fetcher.fetched)
-        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused), files)
+        return PdfResult(data, pages, overflow, tuple(self.fetcher.refused), files, tuple(boxes))
 
     def overflow_mm(self, html: str, available: float) -> float:
         """How far the content runs past the first page, measured on one endless page."""
@@ -139,6 +142,8 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             find_line(template, url) if template else None,
             hint="use files inside the project; the build never downloads anything",
         )
+    if result.boxes:
+        warn_boxes(env.problems, env.project, post, used, result.boxes, env.templates / TEMPLATE)
     return Rendered(result.data, used, result.files)
 
 
