@@ -19,13 +19,14 @@ import bisect
 import difflib
 import functools
 import itertools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from omnipress.channels import CHANNELS, Job
-from omnipress.channels.pdf import render_onepager_html
+from omnipress.channels.pdf import STYLESHEET, render_onepager_html
 from omnipress.checkmodel import CheckContext
 from omnipress.consistency import clip, closest_passage, difference
 from omnipress.dependencies import output_key
@@ -76,6 +77,9 @@ BLOCK_TAGS = frozenset(
 )
 UNDRAWN_TAGS = frozenset({"head", "script", "style", "template", "title"})
 SNIPPET = 100
+WEB_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+CSS_CONTENT = re.compile(r"""\bcontent\s*:\s*(["'])(.*?)(?<!\\)\1""")
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
 
 
 @dataclass(frozen=True)
@@ -199,8 +203,9 @@ def compare_onepager(ctx: CheckContext, job: Job, data: bytes) -> Difference | N
         return None  # pdf.readable
     html, _ = render_onepager_html(job, ctx.render_env)
     document = parse_html(html).root
+    expected = passages(document, lambda src: _image_text(ctx, src))
     return (
-        _compare_text(passages(document, lambda src: _image_text(ctx, src)), pdf.text)
+        _compare_text(expected, pdf.text, generated_text(ctx.templates / STYLESHEET, document))
         or _compare_links(document, pdf.links)
         or _compare_properties(document, pdf.metadata)
     )
@@ -249,7 +254,23 @@ def _image_text(ctx: CheckContext, src: str) -> list[str]:
     return [text for element in svg.find_all("text") if (text := element.text())]
 
 
-def _compare_text(expected: list[str], text: str) -> Difference | None:
+def generated_text(stylesheet: Path, root: Element) -> list[str]:
+    """Words the design adds with CSS ``content: "…"`` (in the stylesheet or the page's own
+    ``<style>``): drawn in the PDF, absent from the HTML's text."""
+    styles = [_read(stylesheet)]
+    styles += ["".join(c for c in e.children if isinstance(c, str)) for e in root.find_all("style")]
+    found = [m.group(2) for css in styles for m in CSS_CONTENT.finditer(css)]
+    return [CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) for text in found]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _compare_text(expected: list[str], text: str, generated: list[str]) -> Difference | None:
     pdf_words = words(text).split(" ")
     keys = [comparable(word) for word in pdf_words]
     haystack = "".join(keys)
@@ -274,6 +295,9 @@ def _compare_text(expected: list[str], text: str) -> Difference | None:
             return Difference("the text", clip(passage), clip(instead or "missing"))
         want, got = difference(passage, instead)  # the stretch that differs, in context
         return Difference("the text", clip(want), clip(got))
+    for added in sorted({comparable(g) for g in generated} - {""}, key=len, reverse=True):
+        while _take(haystack, added, taken) is not None:
+            continue  # a quote's “ ”, a "Source: " prefix: as often as the design draws it
     left = taken.find(0)
     if left < 0:
         return None
@@ -299,11 +323,17 @@ def _take(haystack: str, needle: str, taken: bytearray) -> tuple[int, int] | Non
 
 
 def _compare_links(root: Element, links: tuple[str, ...]) -> Difference | None:
-    wanted = sorted({a.get("href") or "" for a in root.find_all("a")} - {""})
-    wanted = [url for url in wanted if urlsplit(url).scheme]  # in-page anchors are not links out
-    if wanted == sorted(set(links)):
+    wanted = _web(a.get("href") or "" for a in root.find_all("a"))
+    found = _web(links)
+    if wanted == found:
         return None
-    return Difference("the links", ", ".join(wanted) or "none", ", ".join(sorted(set(links))))
+    return Difference("the links", ", ".join(wanted) or "none", ", ".join(found) or "none")
+
+
+def _web(urls: Iterable[str]) -> list[str]:
+    """Links out of the document, each once. An in-page anchor is no link out, and a relative
+    link becomes a file:// path of the machine that built the PDF: neither can be compared."""
+    return sorted({url for url in urls if urlsplit(url).scheme in WEB_SCHEMES})
 
 
 PROPERTIES = (("title", "title"), ("author", "author"), ("subject", "description"),

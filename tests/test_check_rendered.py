@@ -107,6 +107,30 @@ def test_a_stale_output_is_reported_as_stale_only(
     assert RULE not in {f.rule for f in report.findings}
 
 
+@pytest.mark.parametrize(
+    ("css", "block_text"),
+    [
+        ('.stat-source::before { content: "Quelle \\2014  "; }', ""),
+        ('.stat-label::after { content: " (see more)"; }', ""),
+        ("", "See [our method](method/), [the team](#team) or [write](mailto:a@example.test)."),
+    ],
+    ids=["css-adds-words", "css-adds-words-after", "relative-and-in-page-links"],
+)
+def test_what_the_design_adds_to_a_onepager_is_no_difference(
+    tmp_path: Path, css: str, block_text: str
+) -> None:
+    """Words a stylesheet draws (``content: "…"``) are in the PDF and not in the HTML's text;
+    a relative link becomes a file:// path of the build machine: neither is a tampered file."""
+    content = make_project(tmp_path, blocks={"stat-one": BLOCKS["stat-one"] + block_text})
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    stylesheet = templates / pdf_channel.STYLESHEET
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + css + "\n", encoding="utf-8")
+    build_copy(tmp_path)
+    report = check(tmp_path / "output", content, templates)
+    assert RULE not in {f.rule for f in report.findings}, rendered(report)
+
+
 # -------------------------------------------------------------------- LinkedIn texts
 
 
