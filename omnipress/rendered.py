@@ -162,8 +162,9 @@ def first_line_difference(expected: str, found: str) -> Difference:
             continue
         if want is None or got is None:
             return Difference(f"line {number}", _line(want), _line(got))
-        if want.rstrip("\r\n") == got.rstrip("\r\n"):
-            return Difference(f"the end of line {number}", repr(want[-2:]), repr(got[-2:]))
+        if want.rstrip() == got.rstrip():  # invisible: trailing spaces, a Windows line end
+            tails = (want[len(want.rstrip()) :], got[len(got.rstrip()) :])
+            return Difference(f"the end of line {number}", repr(tails[0]), repr(tails[1]))
         column = _first_column(want, got)
         return Difference(f"line {number}", _cut(want, column), _cut(got, column))
     return Difference("the encoding", "UTF-8", "bytes that are not UTF-8")
@@ -180,9 +181,11 @@ def _line(text: str | None) -> str:
 
 
 def _cut(line: str, column: int) -> str:
+    """The line from a little before ``column``; characters one cannot see (a byte-order
+    mark, a tab) written as escapes, so the difference shows."""
     line = line.rstrip("\r\n")
     start = max(0, column - SNIPPET // 3)
-    shown = line[start : start + SNIPPET]
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line[start : start + SNIPPET])
     return ("…" if start else "") + shown + ("…" if start + SNIPPET < len(line) else "")
 
 

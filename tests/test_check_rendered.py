@@ -149,9 +149,11 @@ def test_what_the_design_adds_to_a_onepager_is_no_difference(
             "utm_campaign=evergreen",
             "utm_campaign=evergreen",
         ),
-        (f"linkedin/{LABELS}.txt", "\n#", "  \n#", "  "),  # invisible: trailing spaces
+        (f"linkedin/{LABELS}.txt", "\n#", "  \n#", "'  \\n'"),  # invisible: trailing spaces
+        (f"linkedin/{LABELS}.txt", "Is your", "\ufeffIs your", "\\ufeffIs"),  # a byte-order mark
+        (f"linkedin/{LABELS}.txt", "The same acronym", "The\tsame acronym", "The\\tsame"),  # a tab
     ],
-    ids=["sentence-added", "campaign-link-retagged", "trailing-spaces"],
+    ids=["sentence-added", "campaign-link-retagged", "trailing-spaces", "bom", "tab"],
 )
 def test_linkedin_text_edited_with_its_hash_restamped(
     output: Path, relative: str, old: str, new: str, line_text: str
@@ -393,3 +395,23 @@ def test_characters_a_fallback_font_has_are_not_reported(
     assert "empty boxes" not in capsys.readouterr().err
     assert main(["check", *paths, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+@needs_no_font_for
+def test_characters_the_design_adds_are_blamed_on_the_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No content field holds them: the warning names the template and its line."""
+    content = make_project(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    page = templates / "pdf/onepager.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Insight briefing" in text
+    page.write_text(text.replace("Insight briefing", f"Insight briefing {EMOJI}"), "utf-8")
+    line = next(n for n, t in enumerate(page.read_text("utf-8").splitlines(), 1) if EMOJI in t)
+    paths = ["--content", str(content), "--templates", str(templates)]
+    assert main(["build", *paths, "--output", str(tmp_path / "output")]) == 0
+    printed = " ".join(capsys.readouterr().err.split())
+    assert f"onepager.html:{line}: warning: the one-pager's design" in printed
+    assert "U+1F680" in printed and "test-post.md" not in printed
