@@ -127,6 +127,13 @@ class CheckContext:
             )
 
     @cached_property
+    def inputs(self) -> Any:
+        """The current hash of every input, computed once: the build's own test for reuse."""
+        from omnipress.dependencies import Inputs
+
+        return Inputs(self.project, self.templates)
+
+    @cached_property
     def render_env(self) -> Any:
         from omnipress.channels.base import RenderEnvironment
 

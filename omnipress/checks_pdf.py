@@ -10,6 +10,7 @@ from omnipress import rules
 from omnipress.checkmodel import WARNING
 from omnipress.consistency import REBUILD, clip
 from omnipress.figures import DATES
+from omnipress.glyphs import describe
 from omnipress.links import without_utm
 from omnipress.manifest import OutputRecord
 from omnipress.readback import PdfFacts, contains, words
@@ -54,6 +55,15 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
             "pdf.fonts",
             "fonts not embedded: " + ", ".join(pdf.unembedded_fonts),
             hint="use fonts WeasyPrint can embed (installed or @font-face)",
+        )
+    if pdf.boxes:
+        pc.add(
+            record,
+            "pdf.glyphs",
+            f"{len(pdf.boxes)} character(s) print as empty boxes: {describe(pdf.boxes)}",
+            hint="no installed font has them; the build's warning names the field they are "
+            "in: replace them there (or install a font that has them), then " + REBUILD,
+            severity=WARNING,
         )
     if not contains(pdf.text, ref.title):
         pc.add(

@@ -153,11 +153,13 @@ class PostCheck:
     def run(self) -> None:
         from omnipress.checks_blog import check_blog
         from omnipress.checks_pdf import check_pdf
+        from omnipress.rendered import check_rendered
 
         for record in self.records:
             data = self.read(record)
             if data is None:
                 continue
+            check_rendered(self.ctx, record, data)
             if record.channel == "blog" and self.blog is not None and record.campaign is None:
                 check_blog(self, record, self.blog)
             elif record.channel == "pdf":

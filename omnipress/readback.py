@@ -313,6 +313,7 @@ class PdfFacts:
     tagged: bool
     unembedded_fonts: tuple[str, ...]
     error: str | None = None
+    boxes: tuple[str, ...] = ()  # characters no font had: drawn as empty boxes (.notdef)
 
 
 def read_pdf(data: bytes) -> PdfFacts:
@@ -328,14 +329,16 @@ def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
 
     try:
         reader: Any = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        boxes = _reveal_missing_glyphs(reader)
         texts = [page.extract_text() or "" for page in reader.pages]
+        text = "\n".join(texts)
         info: Any = reader.metadata or {}
         links, other = _annotations(reader)
         root: Any = reader.trailer["/Root"]
         mark_info = root.get("/MarkInfo")
         return PdfFacts(
             pages=len(reader.pages),
-            text="\n".join(texts),
+            text=text,
             metadata={
                 "title": str(info.get("/Title") or ""),
                 "author": str(info.get("/Author") or ""),
@@ -348,9 +351,67 @@ def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
             lang=str(root["/Lang"]) if "/Lang" in root else None,
             tagged=bool(mark_info and mark_info.get_object().get("/Marked")),
             unembedded_fonts=tuple(_unembedded_fonts(reader)),
+            boxes=(*(c for c in dict.fromkeys(text) if c in boxes), *sorted(boxes - set(text))),
         )
     except Exception as exc:  # a damaged PDF is a finding (pdf.readable), never a crash
         return PdfFacts(0, "", {}, (), 0, None, False, (), error=str(exc) or type(exc).__name__)
+
+
+CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
+BF_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _reveal_missing_glyphs(reader: Any) -> set[str]:
+    """Make text extraction see through WeasyPrint's encoding for missing glyphs; return the
+    characters that are drawn as empty boxes.
+
+    When no font has a character (an emoji, CJK), WeasyPrint draws .notdef and gives the
+    font an embedded CMap that sends those codes to glyph 0 instead of ``/Identity-H``. The
+    codes stay two bytes and ``/ToUnicode`` still maps each to its character, so the text is
+    all there; but pypdf cannot decode an embedded CMap and garbles every word in that font,
+    which ``check`` would report as a dozen differences. Reading such fonts as
+    ``/Identity-H`` restores the text; the codes the CMap sent to glyph 0 are the boxes.
+    """
+    from pypdf.generic import NameObject
+
+    boxes: set[str] = set()
+    for font in _fonts(reader):
+        encoding = font.get("/Encoding")
+        stream: Any = encoding.get_object() if encoding is not None else None
+        if font.get("/Subtype") != "/Type0" or not hasattr(stream, "get_data"):
+            continue
+        cmap: bytes = stream.get_data()
+        if b"<0000> <ffff>" not in cmap.lower():  # two-byte codes, as /Identity-H reads them
+            continue
+        font[NameObject("/Encoding")] = NameObject("/Identity-H")
+        notdef = {int(code, 16) for code, cid in CID_CHAR.findall(cmap) if int(cid) == 0}
+        to_unicode = font.get("/ToUnicode")
+        if notdef and to_unicode is not None:
+            for code, text in BF_CHAR.findall(to_unicode.get_object().get_data()):
+                if int(code, 16) in notdef:
+                    boxes.add(bytes.fromhex(text.decode()).decode("utf-16-be", "replace"))
+    return boxes
+
+
+def _fonts(reader: Any) -> Iterator[Any]:
+    """Every font dictionary of every page, those of its form XObjects included."""
+    seen: set[int] = set()
+
+    def walk(resources: Any) -> Iterator[Any]:
+        resources = resources.get_object() if resources is not None else {}
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            if id(font) not in seen:
+                seen.add(id(font))
+                yield font
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                yield from walk(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        yield from walk(page.get("/Resources"))
 
 
 def _annotations(reader: Any) -> tuple[list[str], int]:

@@ -17,6 +17,7 @@ from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
 from omnipress.errors import find_line
+from omnipress.glyphs import boxes_drawn, warn_boxes
 from omnipress.views import cta_view, post_view
 
 STYLESHEET = "pdf/onepager.css"
@@ -41,6 +42,7 @@ class PdfResult:
     refused: tuple[str, ...]
     files: tuple[Path, ...] = ()  # what WeasyPrint read: the stylesheet, images, fonts
     fill: float = 1.0  # how much of the first page's height the content uses, 0 to 1
+    boxes: tuple[str, ...] = ()  # characters no font has, drawn as empty boxes
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Layout:
     document: Any  # weasyprint.Document
     refused: tuple[str, ...]
     files: tuple[Path, ...]
+    boxes: tuple[str, ...] = ()  # characters WeasyPrint reported as empty boxes while laying out
 
     @property
     def pages(self) -> int:
@@ -98,22 +101,26 @@ class PdfEngine:
     def layout(self, html: str) -> Layout:
         self.fetcher.refused[:] = self.stylesheet_refused
         self.fetcher.fetched.clear()
-        document = self.weasyprint.HTML(
-            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-        ).render(
-            font_config=self.font_config,
-            stylesheets=[self.stylesheet],
-            pdf_variant=PDF_VARIANT,
-        )
+        with boxes_drawn() as boxes:
+            document = self.weasyprint.HTML(
+                string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+            ).render(
+                font_config=self.font_config,
+                stylesheets=[self.stylesheet],
+                pdf_variant=PDF_VARIANT,
+            )
         files = (*self.stylesheet_files, *self.fetcher.fetched)
-        return Layout(html, document, tuple(self.fetcher.refused), files)
+        return Layout(html, document, tuple(self.fetcher.refused), files, tuple(boxes))
 
     def write(self, layout: Layout) -> PdfResult:
         document = layout.document
         available = document.pages[0]._page_box.height
         overflow = self.overflow_mm(layout.html, available) if layout.pages > 1 else 0.0
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
-        return PdfResult(data, layout.pages, overflow, layout.refused, layout.files, layout.fill)
+        with boxes_drawn() as drawn:  # WeasyPrint reports empty boxes as it draws them
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        boxes = tuple(dict.fromkeys([*layout.boxes, *drawn]))
+        return PdfResult(data, layout.pages, overflow, layout.refused, layout.files, layout.fill,
+                         boxes)  # fmt: skip
 
     def render(self, html: str) -> PdfResult:
         return self.write(self.layout(html))
@@ -214,6 +221,8 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             find_line(template, url) if template else None,
             hint="use files inside the project; the build never downloads anything",
         )
+    if result.boxes:
+        warn_boxes(env.problems, env.project, post, used, result.boxes, env.templates / TEMPLATE)
     return Rendered(result.data, used, result.files)
 
 

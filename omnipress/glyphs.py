@@ -1,0 +1,143 @@
+"""Characters the one-pager's fonts lack: caught while WeasyPrint draws, named by their source.
+
+When no installed font (nor any ``@font-face``) has a character, an emoji or a CJK ideograph,
+WeasyPrint draws an empty box (``.notdef``) and the PDF goes out looking broken. Pango has
+already tried every font fontconfig knows by then, so WeasyPrint's own report of each box is
+the exact list, for free; computing font coverage ourselves would only approximate Pango's
+fallback. The build turns that list into warnings that name the post or block and the field
+the characters come from, because that is where a marketer can remove them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from omnipress.errors import Problems, find_line
+from omnipress.figures import strings_in
+from omnipress.model import Post, Project
+
+WEASYPRINT_LOGGER = "weasyprint"
+NOTDEF_MESSAGE = ".notdef glyph"  # how WeasyPrint (≥ 61) starts its warning for each box
+HINT = (
+    "no font the one-pager can use has them: remove or replace them in the content, or "
+    "install a font that has them (then the build uses it by itself), and build again"
+)
+
+
+def describe(chars: Iterable[str]) -> str:
+    """'🚀 U+1F680, 中 U+4E2D': the character and its code point, which survives any terminal."""
+    return ", ".join(f"{c} U+{ord(c):04X}" for c in chars)
+
+
+class _Boxes(logging.Handler):
+    """Collects the characters of WeasyPrint's '.notdef glyph rendered' warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.chars: dict[str, None] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not str(record.msg).startswith(NOTDEF_MESSAGE):
+            return
+        for arg in record.args if isinstance(record.args, tuple) else ():
+            if isinstance(arg, int) and not isinstance(arg, bool) and 0 <= arg <= 0x10FFFF:
+                self.chars[chr(arg)] = None
+
+
+@contextmanager
+def boxes_drawn() -> Iterator[dict[str, None]]:
+    """While the block runs, the characters WeasyPrint draws as empty boxes, in order."""
+    handler = _Boxes()
+    logger = logging.getLogger(WEASYPRINT_LOGGER)
+    logger.addHandler(handler)
+    try:
+        yield handler.chars
+    finally:
+        logger.removeHandler(handler)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One piece of content that reaches the one-pager: where it is written and as what."""
+
+    path: Path
+    line: int | None
+    what: str  # "post 'x', field 'summary'"
+    text: str
+
+
+def onepager_sources(project: Project, post: Post, blocks: Iterable[str]) -> Iterator[Source]:
+    """Everything the one-pager prints that comes from content/, field by field."""
+    for name, value in (("title", post.title), ("summary", post.summary), ("tags", post.tags)):
+        text = " ".join(strings_in(value))
+        yield Source(post.path, post.line_of(name), f"post {post.slug!r}, field {name!r}", text)
+    for block_id in dict.fromkeys([*blocks, post.author]):
+        block = project.blocks.get(block_id)
+        if block is None:
+            continue
+        fields = [(name, " ".join(strings_in(value))) for name, value in block.fields.items()]
+        for name, text in [*fields, ("body", block.body_for("pdf"))]:
+            yield Source(block.path, None, f"{block.type} block {block.id!r}, field {name!r}", text)
+    site = project.site
+    for name, text in (("name", site.name), ("tagline", site.tagline), ("legal", site.legal)):
+        yield Source(site.path, None, f"site.yaml, field {name!r}", text)
+
+
+@dataclass(frozen=True)
+class MissingGlyphs:
+    """A warning to give: these characters of this source print as empty boxes."""
+
+    source: Source
+    chars: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.source.what}: {len(self.chars)} character(s) print as empty boxes in the "
+            f"PDF one-pager: {describe(self.chars)}"
+        )
+
+    @property
+    def line(self) -> int | None:
+        return self.source.line or find_line(self.source.path, self.chars[0])
+
+
+def attribute(boxes: Iterable[str], sources: Iterable[Source]) -> list[MissingGlyphs]:
+    """The sources that hold the boxed characters, each with the ones it holds."""
+    wanted = set(boxes)
+    found = []
+    for source in sources:
+        chars = tuple(c for c in dict.fromkeys(source.text) if c in wanted)
+        if chars:
+            found.append(MissingGlyphs(source, chars))
+    return found
+
+
+def unplaced(boxes: Iterable[str], found: Iterable[MissingGlyphs]) -> tuple[str, ...]:
+    """Boxed characters no content field holds (the templates print them)."""
+    placed = {c for item in found for c in item.chars}
+    return tuple(c for c in dict.fromkeys(boxes) if c not in placed)
+
+
+def warn_boxes(
+    problems: Problems, project: Project, post: Post, blocks: Iterable[str], boxes: Iterable[str],
+    design: Path,
+) -> None:  # fmt: skip
+    """One warning per field that holds characters drawn as empty boxes (a block's warning
+    reads the same for every post that shows it, so it is given once)."""
+    found = attribute(boxes, onepager_sources(project, post, blocks))
+    for item in found:
+        problems.warning(item.message, item.source.path, item.line, hint=HINT)
+    rest = unplaced(boxes, found)
+    if rest:
+        problems.warning(
+            f"the one-pager's design: {len(rest)} character(s) print as empty boxes in the "
+            f"PDF one-pager: {describe(rest)}",
+            design,
+            find_line(design, rest[0]),
+            hint=HINT,
+        )
