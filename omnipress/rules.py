@@ -137,7 +137,7 @@ def check_linkedin_hashtags(text: str) -> list[Finding]:
                 found=str(len(tags)),
             )
         )
-    bad = [t for t in tags if not CAMEL_CASE.match(t)]
+    bad = [t for t in tags if not CAMEL_CASE.fullmatch(t)]
     if bad:
         findings.append(
             Finding(
