@@ -77,15 +77,17 @@ class PdfEngine:
             pdf_variant=PDF_VARIANT,
         )
         pages = len(document.pages)
-        overflow = self.overflow_mm(html, document.pages[0]._page_box.height) if pages > 1 else 0.0
+        first = document.pages[0]
+        overflow = self.overflow_mm(html, first.width, first._page_box.height) if pages > 1 else 0.0
         data = document.write_pdf(pdf_variant=PDF_VARIANT)
         files = (*self.stylesheet_files, *self.fetcher.fetched)
         return PdfResult(data, pages, overflow, tuple(self.fetcher.refused), files)
 
-    def overflow_mm(self, html: str, available: float) -> float:
-        """How far the content runs past the first page, measured on one endless page."""
+    def overflow_mm(self, html: str, width: float, available: float) -> float:
+        """How far the content runs past the first page, measured on one endless page as wide
+        as the real one (``!important``: the page's own size is set in the document)."""
         endless = self.weasyprint.CSS(
-            string="@page { size: 210mm 5000mm; }", font_config=self.font_config
+            string=f"@page {{ size: {width}px 5000mm !important; }}", font_config=self.font_config
         )
         document = self.weasyprint.HTML(
             string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
