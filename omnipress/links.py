@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -25,14 +25,33 @@ def with_utm(url: str, source: str, medium: str, campaign: str, extra: dict[str,
 
 
 def without_utm(url: str) -> str:
-    """The URL with analytics tags removed: what two channels must agree on."""
-    parts = urlsplit(url)
+    """The URL with analytics tags removed: what two channels must agree on (a URL urllib
+    cannot read is returned as it is, and so agrees with nothing)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in UTM_KEYS]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def utm_params(url: str) -> dict[str, str]:
-    return {k: v for k, v in parse_qsl(urlsplit(url).query) if k in UTM_KEYS}
+    return {k: v for k, v in parse_qsl(url_parts(url).query) if k in UTM_KEYS}
+
+
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def url_parts(url: str) -> SplitResult:
+    """``urlsplit`` that never raises, for links read from content or from outputs: what
+    urllib cannot read (``https://[::1``) keeps only its scheme, with the whole text as its
+    path, so it counts as remote when it says http(s) and equals no real URL. Content URL
+    *fields* are refused by :func:`url_problem` instead, with their file and line."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        scheme = SCHEME.match(url)
+        return SplitResult(scheme.group(1).lower() if scheme else "", "", url, "", "")
 
 
 # What a URL written in content may be. A link is copied into HTML attributes, PDF link

@@ -544,3 +544,43 @@ def test_new_refuses_a_name_that_is_not_an_id(
     assert code == 2, text
     assert "cannot be the name of a" in text and "lowercase letters, digits and dashes" in text
     assert sorted(p for p in built.content.rglob("*")) == before
+
+
+# --- a URL urllib cannot read, anywhere else: never a crash ----------------------------------
+
+UNREADABLE_URLS = ["https://[::1", "https://::1]/x", "https://[not-an-ip]/x.png"]
+
+
+@pytest.mark.parametrize("url", UNREADABLE_URLS)
+@pytest.mark.parametrize(
+    "body",
+    ["![a chart]({url})", '<img src="{url}" alt="a chart">', "[a link]({url})", "<{url}>"],
+)
+def test_an_unreadable_url_in_a_post_body_is_removed_not_a_crash(
+    built: Built, capsys: pytest.CaptureFixture[str], url: str, body: str
+) -> None:
+    write(built.content, "posts/test-post.md", POST.replace("More text.", body.format(url=url)))
+    code, text = built.build(capsys)
+    assert "internal error" not in text and "Traceback" not in text
+    assert code == 0, text
+    page = (built.output / "blog/test-post/index.html").read_text(encoding="utf-8")
+    assert f'="{url}' not in page  # neither an image's src nor a link's href
+
+
+@pytest.mark.parametrize("url", UNREADABLE_URLS)
+def test_check_reports_an_unreadable_url_edited_into_an_output(
+    built: Built, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    page = built.output / "blog/test-post/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("https://example.test/contact?", url + "?", 1), encoding="utf-8")
+    code, report = built.run(
+        capsys,
+        "check",
+        "--content", str(built.content),
+        "--templates", str(built.templates),
+        "--output", str(built.output),
+    )  # fmt: skip
+    assert code == 1, report
+    assert "internal error" not in report and "Traceback" not in report
+    assert "consistency.cta-url" in report and url in report
