@@ -30,7 +30,8 @@ DEFAULT_FONTS = {"heading": "Inter", "body": "Inter"}
 
 COLOR_NAME = re.compile(r"\A[a-z][a-z0-9-]{0,39}\Z")  # becomes the CSS variable --color-NAME
 COLOR = re.compile(r"\A#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?\Z")
-FONT_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}\Z")  # printed inside "…"
+# printed inside "…": words of letters, digits, '.', '_', '-', one space apart, 64 at most
+FONT_NAME = re.compile(r"\A(?=.{1,64}\Z)[A-Za-z0-9._-]+(?: [A-Za-z0-9._-]+)*\Z")
 
 PAGE_SIZES = {"A4": "a4", "A5": "a5", "A3": "a3", "Letter": "letter", "Legal": "legal"}
 """The one-pager's page sizes, as people write them (any case) → the CSS ``size`` keyword."""

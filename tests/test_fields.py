@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from omnipress.brand import COLOR, COLOR_NAME, FONT_NAME
 from omnipress.cli import main
 from omnipress.links import url_problem
 from omnipress.names import suggest_id
+from omnipress.rules import CAMEL_CASE
 from omnipress.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
@@ -456,8 +458,21 @@ def test_the_id_grammar_has_no_loophole(value: str) -> None:
     assert ID_PATTERN.match(value) is None and ID_PATTERN.search(value) is None
 
 
-def test_the_hashtag_grammar_rejects_a_final_newline() -> None:
-    assert HASHTAG_PATTERN.match("Testing\n") is None
+@pytest.mark.parametrize(
+    ("pattern", "good"),
+    [(ID_PATTERN, "stat-one"), (HASHTAG_PATTERN, "ClinicalTrials"), (CAMEL_CASE, "Biometrics"),
+     (COLOR_NAME, "accent-dark"), (COLOR, "#0B3C5D"), (FONT_NAME, "Source Sans 3")],
+    ids=["id", "hashtag", "camel-case", "colour-name", "colour", "font"],
+)  # fmt: skip
+@pytest.mark.parametrize("tail", ["\n", "\r\n", " ", "\u200b"])
+def test_no_whole_value_pattern_lets_a_final_newline_through(
+    pattern: re.Pattern[str], good: str, tail: str
+) -> None:
+    """'$' matches before a final newline: every pattern that validates a whole value is
+    anchored with \\A…\\Z, so .match(), .search() and .fullmatch() all refuse the tail."""
+    assert pattern.fullmatch(good)
+    for check in (pattern.match, pattern.search, pattern.fullmatch):
+        assert check(good + tail) is None
 
 
 @pytest.mark.parametrize("slug", ['"x\\n"', '"My Post"', "café", "../x", '"x\\u200b"', "a" * 81])
