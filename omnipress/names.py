@@ -1,8 +1,9 @@
 """Content file names: a post's, a block's and a campaign's file name is its slug, id or name,
 so it becomes an output file name and part of a URL.
 
-A name with a capital, a space or an accent builds, then reads back wrong (a URL percent-encodes
-what a file name keeps as it is), so it is refused where it is read, with a name to use instead.
+A name with a capital, a space or an accent would build, then read back wrong (a URL
+percent-encodes what a file name keeps as it is); a line break or a zero-width space hides in a
+listing. So a file name is held to the id grammar where it is read, and a refusal suggests one.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def check_file_name(path: Path, kind: str, problems: Problems) -> bool:
     """False, after saying so with a better name, when ``path``'s name is not an id."""
     if is_id(path.stem):
         return True
-    better = suggest_id(path.stem, f"my-{kind}") + path.suffix  # repr below: shows a '\n'
+    better = suggest_id(path.stem, f"my-{kind}") + path.suffix
     problems.error(
         f"{kind} file name {path.name!r} cannot be used: a {kind}'s file name is its "
         f"name in addresses and output files, so it must be {ID_RULE}",

@@ -243,22 +243,36 @@ def test_every_url_field_of_every_file_uses_the_one_validator(
     assert f"field '{spec.name}'" in message and said in message and hint
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://www.example.com",
-        "https://www.example.com/contact?topic=rfi&lang=en#form",
-        "http://example.com:8080/a/b/",
-        "https://[2001:db8::1]:8443/x",
-        "https://192.0.2.1/x",
-        "https://xn--bcher-kva.example/caf%C3%A9",
-        "HTTPS://Example.COM/Path",
-        "https://example.com./trailing-dot",
-        "https://a.example/path;params?q=a+b&r=%20",
-    ],
-)
-def test_good_urls_are_accepted(url: str) -> None:
+GOOD_URLS = [
+    "https://www.example.com",
+    "https://www.example.com/contact?topic=rfi&lang=en#form",
+    "http://example.com:8080/a/b/",
+    "https://[2001:db8::1]:8443/x",
+    "https://192.0.2.1/x",
+    "https://xn--bcher-kva.example/caf%C3%A9",
+    "HTTPS://Example.COM/Path",
+    "https://example.com./trailing-dot",
+    "https://a.example/path;params?q=a+b&r=%20",
+    "https://a.example/x?utm_source=old&a=1",
+]
+
+
+@pytest.mark.parametrize("url", GOOD_URLS)
+def test_good_urls_build_and_pass_check(
+    built: Built, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
     assert url_problem(url) is None
+    write(built.content, "blocks/cta-main.md", f'---\ntype: cta\nlabel: Talk\nurl: "{url}"\n---\n')
+    code, text = built.build(capsys)
+    assert code == 0, text
+    code, report = built.run(
+        capsys,
+        "check",
+        "--content", str(built.content),
+        "--templates", str(built.templates),
+        "--output", str(built.output),
+    )  # fmt: skip
+    assert code == 0, report
 
 
 def test_a_non_ascii_url_is_refused_with_the_form_to_write_instead(
