@@ -60,14 +60,13 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     if not isinstance(data, dict):
         problems.error("site.yaml must be 'key: value' lines", path, 1)
         return None
-    if not validate_fields(SITE_FIELDS, data, path, lines, problems, "site"):
-        return None
+    fields_ok = validate_fields(SITE_FIELDS, data, path, lines, problems, "site")
     brand = data.get("brand") or {}
     pdf = data.get("pdf") or {}
-    size = page_size(pdf, path, lines, problems)
-    if not check_brand(brand, path, lines, problems) or not check_logo(data, root, path, problems):
-        return None
-    if size is None:
+    # what reaches CSS is checked even when another field is wrong: all problems in one run
+    size = page_size(pdf, path, lines, problems) if isinstance(pdf, dict) else None
+    css_ok = isinstance(brand, dict) and check_brand(brand, path, lines, problems)
+    if not (fields_ok and css_ok and size) or not check_logo(data, root, path, problems):
         return None
     return Site(
         name=data["name"],

@@ -613,3 +613,24 @@ def test_check_reports_an_unreadable_url_edited_into_an_output(
     assert code == 1, report
     assert "internal error" not in report and "Traceback" not in report
     assert "consistency.cta-url" in report and url in report
+
+
+def test_every_site_problem_is_reported_in_one_run(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = site_with_brand(
+        colors='    "a;}b": "#123456"\n    accent: red\n',
+        fonts="    body: 'x\"'\n",
+        pdf="  page_size: B5\n",
+    ).replace("base_url: https://example.test", "base_url: https://example.test:99999")
+    built.site(site)
+    text = built.refused(capsys)
+    for start, said in [
+        ("base_url:", "field 'base_url' has the port '99999'"),
+        ('    "a;}b"', "brand colour name 'a;}b'"),
+        ("    accent:", "brand colour 'accent' must be a hex colour"),
+        ("    body:", "brand font 'body'"),
+        ("  page_size:", "page_size 'B5'"),
+    ]:
+        assert f"site.yaml:{line_of(site, start)}: error: " in text and said in text
+    assert "5 error(s)" in text
