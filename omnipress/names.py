@@ -1,9 +1,10 @@
-"""Content file names: a post's, a block's and a campaign's file name is its slug, id or name,
-so it becomes an output file name and part of a URL.
+"""What a name may be: a post's slug, a block's id, a campaign's name, and so the file name of
+each, since the file name is the name unless the front matter gives another. A name becomes an
+output file name and part of a URL, and is printed into CSS class names.
 
 A name with a capital, a space or an accent would build, then read back wrong (a URL
 percent-encodes what a file name keeps as it is); a line break or a zero-width space hides in a
-listing. So a file name is held to the id grammar where it is read, and a refusal suggests one.
+listing. So every name is held to one grammar where it is read, and a refusal suggests a name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,26 @@ import unicodedata
 from pathlib import Path
 
 from omnipress.errors import Problems
-from omnipress.schema import ID_RULE, MAX_ID_LENGTH, is_id
+from omnipress.links import Refusal
+
+MAX_ID_LENGTH = 80  # an id is a file name and part of a URL; file systems stop at 255 bytes
+# \A and \Z, not ^ and $: '$' also matches before a final newline, so "x\n" was an id (and
+# then a file name). Anchored both ways, .match() and .fullmatch() agree.
+ID_PATTERN = re.compile(rf"\A[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}\Z")
+ID_RULE = f"lowercase letters, digits and dashes, at most {MAX_ID_LENGTH} characters"
+
+
+def is_id(value: object) -> bool:
+    """Lowercase letters, digits and dashes: safe as a file name, in a URL and in CSS."""
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None
+
+
+def id_problem(value: str) -> Refusal | None:
+    """Why ``value`` is not an id, with one to write instead, or None."""
+    if is_id(value):
+        return None
+    return f"must be an id ({ID_RULE})", f"for example {suggest_id(value, 'my-name')!r}"
+
 
 NOT_ID = re.compile(r"[^a-z0-9]+")
 

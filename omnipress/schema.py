@@ -16,17 +16,13 @@ from typing import Any
 from omnipress.errors import Problems, did_you_mean
 from omnipress.links import Refusal, base_url_problem, path_problem, url_problem
 
-# \A and \Z, not ^ and $: '$' also matches before a final newline, so "x\n" was an id (and
-# then a file name). Anchored both ways, .match() and .fullmatch() agree.
-MAX_ID_LENGTH = 80  # an id is a file name and part of a URL; file systems stop at 255 bytes
-ID_PATTERN = re.compile(rf"\A[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}\Z")
-ID_RULE = f"lowercase letters, digits and dashes, at most {MAX_ID_LENGTH} characters"
+# the id grammar lives with the other rules for names (names.py); re-exported here, where the
+# field tables and the scaffolder have always found it
+from omnipress.names import ID_PATTERN as ID_PATTERN
+from omnipress.names import ID_RULE, id_problem, is_id
+from omnipress.names import MAX_ID_LENGTH as MAX_ID_LENGTH
+
 HASHTAG_PATTERN = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
-
-
-def is_id(value: object) -> bool:
-    """Lowercase letters, digits and dashes: safe as a file name, in a URL and in CSS."""
-    return isinstance(value, str) and ID_PATTERN.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -235,7 +231,7 @@ KINDS: dict[str, Kind] = {
         "a list of text items", lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)
     ),
     "map": Kind("a mapping of keys to values", lambda v: isinstance(v, dict)),
-    "id": Kind(f"an id ({ID_RULE})", is_id),
+    "id": Kind(f"an id ({ID_RULE})", is_id, id_problem),
     "list[id]": Kind("a list of ids", lambda v: isinstance(v, list) and all(map(is_id, v))),
 }
 

@@ -15,21 +15,19 @@ from pypdf import PdfReader
 from omnipress.brand import COLOR, COLOR_NAME, FONT_NAME
 from omnipress.cli import main
 from omnipress.links import url_problem
-from omnipress.names import suggest_id
+from omnipress.names import ID_PATTERN, is_id, suggest_id
 from omnipress.rules import CAMEL_CASE
 from omnipress.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
     HASHTAG_PATTERN,
-    ID_PATTERN,
     LINKEDIN_FIELDS,
     PDF_FIELDS,
     POST_FIELDS,
     SITE_FIELDS,
     FieldSpec,
     check_value,
-    is_id,
 )
 from tests.conftest import CONTENT, TEMPLATES
 from tests.factory import POST, SITE, make_project, write
@@ -489,14 +487,19 @@ def test_no_whole_value_pattern_lets_a_final_newline_through(
         assert check(good + tail) is None
 
 
-@pytest.mark.parametrize("slug", ['"x\\n"', '"My Post"', "café", "../x", '"x\\u200b"', "a" * 81])
-def test_a_slug_that_is_not_an_id_is_refused(
-    built: Built, capsys: pytest.CaptureFixture[str], slug: str
+@pytest.mark.parametrize(
+    ("slug", "better"),
+    [('"x\\n"', "x"), ('"My Post"', "my-post"), ("café", "cafe"), ("../x", "x"),
+     ('"x\\u200b"', "x"), ("a" * 81, "a" * 80), ("'#'", "my-name")],
+)  # fmt: skip
+def test_a_slug_that_is_not_an_id_is_refused_with_one_that_is(
+    built: Built, capsys: pytest.CaptureFixture[str], slug: str, better: str
 ) -> None:
     post = POST.replace("title: A test post", f"title: A test post\nslug: {slug}")
     write(built.content, "posts/test-post.md", post)
     text = built.refused(capsys)
     assert f"test-post.md:{line_of(post, 'slug:')}: error: post: field 'slug' must be an id" in text
+    assert f"hint: for example {better!r}" in text
 
 
 def test_a_block_id_or_a_pdf_block_that_is_not_an_id_is_refused(
