@@ -58,7 +58,7 @@ def check_brand(
     ok = True
     for name, value in (brand.get("colors") or {}).items():
         line = lines.get(f"brand.colors.{name}") or lines.get("brand.colors")
-        if not isinstance(name, str) or not COLOR_NAME.match(name):
+        if not isinstance(name, str) or not COLOR_NAME.fullmatch(name):
             problems.error(
                 f"brand colour name {_show(name)} must be a lowercase word (letters, digits, "
                 "dashes; at most 40), since it becomes the CSS variable --color-NAME",
@@ -67,7 +67,7 @@ def check_brand(
                 hint="rename it, e.g. primary, accent or accent-dark",
             )
             ok = False
-        if not isinstance(value, str) or not COLOR.match(value):
+        if not isinstance(value, str) or not COLOR.fullmatch(value):
             problems.error(
                 f"brand colour {_show(name)} must be a hex colour like #0B3C5D, got {_show(value)}",
                 path,
@@ -84,7 +84,7 @@ def check_brand(
                 line,
                 hint=f"the fonts are {' and '.join(DEFAULT_FONTS)}",
             )
-        elif not isinstance(value, str) or not FONT_NAME.match(value):
+        elif not isinstance(value, str) or not FONT_NAME.fullmatch(value):
             problems.error(
                 f"brand font {role!r} must be a font family name, got {_show(value)}",
                 path,

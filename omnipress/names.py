@@ -25,7 +25,7 @@ ID_RULE = f"lowercase letters, digits and dashes, at most {MAX_ID_LENGTH} charac
 
 def is_id(value: object) -> bool:
     """Lowercase letters, digits and dashes: safe as a file name, in a URL and in CSS."""
-    return isinstance(value, str) and ID_PATTERN.match(value) is not None
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 
 
 def id_problem(value: str) -> Refusal | None:
