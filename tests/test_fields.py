@@ -637,3 +637,17 @@ def test_every_site_problem_is_reported_in_one_run(
     ]:
         assert f"site.yaml:{line_of(site, start)}: error: " in text and said in text
     assert "5 error(s)" in text
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter", "A5"])
+def test_a_one_pager_too_long_for_its_page_size_says_by_how_much(
+    built: Built, capsys: pytest.CaptureFixture[str], size: str
+) -> None:
+    built.site(SITE + f"pdf:\n  page_size: {size}\n")
+    long_label = " ".join(["a long label that keeps going"] * 80)
+    write(built.content, "blocks/stat-one.md",
+          f"---\ntype: stat\nvalue: '42%'\nlabel: {long_label}\nsource: Survey\n---\n")  # fmt: skip
+    text = built.refused(capsys)
+    found = re.search(r"runs onto \d+ pages \(about (\d+) mm too long\)", text)
+    assert found is not None, text
+    assert int(found.group(1)) > 0
