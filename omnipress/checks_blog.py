@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import posixpath
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from omnipress import rules
 from omnipress.checkmodel import WARNING
 from omnipress.consistency import REBUILD, clip, difference
+from omnipress.links import url_parts
 from omnipress.manifest import OutputRecord
 from omnipress.model import Block
 from omnipress.output_files import output_name
@@ -129,7 +129,7 @@ def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
                 f"line {image.line}: image {image.src!r} has no alt text",
                 hint="describe the image: ![what it shows](images/NAME)",
             )
-        parts = urlsplit(image.src)
+        parts = url_parts(image.src)
         if parts.scheme in {"http", "https"} or image.src.startswith("//"):
             pc.add(
                 record,

@@ -4,14 +4,13 @@ embedded fonts, title, CTA and links (clickable, to the right places), date and 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from omnipress import rules
 from omnipress.checkmodel import WARNING
 from omnipress.consistency import REBUILD, clip
 from omnipress.figures import DATES
 from omnipress.glyphs import describe
-from omnipress.links import without_utm
+from omnipress.links import url_parts, without_utm
 from omnipress.manifest import OutputRecord
 from omnipress.readback import PdfFacts, contains, words
 
@@ -141,7 +140,7 @@ def check_pdf_links(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
     if not links:
         pc.add(record, "pdf.links", "the PDF has no clickable links", hint=REBUILD)
     for link in links:
-        if urlsplit(link).scheme not in {"http", "https", "mailto", "tel"}:
+        if url_parts(link).scheme not in {"http", "https", "mailto", "tel"}:
             pc.add(record, "pdf.links", f"link target {link!r} is not a web address")
     if links and not any(without_utm(link) == ref.canonical for link in links):
         pc.add(

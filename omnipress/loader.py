@@ -6,17 +6,16 @@ all. Front matter is read with YAML's safe loader and never evaluated as a templ
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from omnipress.brand import brand_of, check_brand, page_size
 from omnipress.errors import Problems, did_you_mean, find_line
 from omnipress.images import IMAGE_SUFFIXES, collect_images, vet_image
 from omnipress.model import (
     CHANNEL_NAMES,
     Block,
-    Brand,
     Campaign,
     LinkedInSettings,
     Post,
@@ -24,12 +23,12 @@ from omnipress.model import (
     Site,
     digest_of,
 )
+from omnipress.names import check_file_name
 from omnipress.resolve import MARKER
 from omnipress.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
-    ID_PATTERN,
     LINKEDIN_FIELDS,
     PDF_FIELDS,
     POST_FIELDS,
@@ -44,16 +43,6 @@ from omnipress.sources import (
     read_text,
     rel_name,
 )
-
-DEFAULT_COLORS = {
-    "primary": "#0B3C5D",
-    "accent": "#1FA39A",
-    "text": "#1C2430",
-    "muted": "#5B6675",
-    "background": "#FFFFFF",
-    "tint": "#EEF6F6",
-}
-DEFAULT_FONTS = {"heading": "Inter", "body": "Inter"}
 
 
 def load_site(root: Path, problems: Problems) -> Site | None:
@@ -71,11 +60,13 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     if not isinstance(data, dict):
         problems.error("site.yaml must be 'key: value' lines", path, 1)
         return None
-    if not validate_fields(SITE_FIELDS, data, path, lines, problems, "site"):
-        return None
+    fields_ok = validate_fields(SITE_FIELDS, data, path, lines, problems, "site")
     brand = data.get("brand") or {}
     pdf = data.get("pdf") or {}
-    if not check_brand(brand, path, lines, problems) or not check_logo(data, root, path, problems):
+    # what reaches CSS is checked even when another field is wrong: all problems in one run
+    size = page_size(pdf, path, lines, problems) if isinstance(pdf, dict) else None
+    css_ok = isinstance(brand, dict) and check_brand(brand, path, lines, problems)
+    if not (fields_ok and css_ok and size) or not check_logo(data, root, path, problems):
         return None
     return Site(
         name=data["name"],
@@ -89,42 +80,11 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         utm_campaign=data.get("utm_campaign", "evergreen"),
         legal=data.get("legal", ""),
         logo=data.get("logo"),
-        brand=Brand(
-            colors={**DEFAULT_COLORS, **(brand.get("colors") or {})},
-            fonts={**DEFAULT_FONTS, **(brand.get("fonts") or {})},
-        ),
-        page_size=str(pdf.get("page_size", "A4")),
+        brand=brand_of(brand),
+        page_size=size,
         path=path,
         digest=digest_of(data),
     )
-
-
-COLOR = re.compile(r"^#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?$")
-FONT_NAME = re.compile(r"^[A-Za-z0-9 ._-]+$")
-
-
-def check_brand(
-    brand: dict[str, Any], path: Path, lines: dict[str, int], problems: Problems
-) -> bool:
-    """Brand values end up inside CSS: accept only colours and plain font names."""
-    ok = True
-    for name, value in (brand.get("colors") or {}).items():
-        if not isinstance(value, str) or not COLOR.match(value):
-            problems.error(
-                f"brand colour {name!r} must be a hex colour like #0B3C5D, got {value!r}",
-                path,
-                lines.get("brand"),
-            )
-            ok = False
-    for name, value in (brand.get("fonts") or {}).items():
-        if not isinstance(value, str) or not FONT_NAME.match(value):
-            problems.error(
-                f"brand font {name!r} must be a font family name, got {value!r}",
-                path,
-                lines.get("brand"),
-            )
-            ok = False
-    return ok
 
 
 def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems) -> bool:
@@ -151,6 +111,7 @@ def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems)
 
 
 def load_block(path: Path, problems: Problems) -> Block | None:
+    well_named = check_file_name(path, "block", problems)
     source = read_source(path, problems)
     if source is None:
         return None
@@ -168,15 +129,7 @@ def load_block(path: Path, problems: Problems) -> Block | None:
     specs = COMMON_BLOCK_FIELDS + spec.fields
     if not validate_fields(specs, meta, path, source.key_lines, problems, f"{block_type} block"):
         return None
-    block_id = meta.get("id", path.stem)
-    if not ID_PATTERN.match(block_id):
-        problems.error(
-            f"block id {block_id!r} must be lowercase letters, digits and dashes",
-            path,
-            source.key_lines.get("id"),
-            hint="rename the file, e.g. stat-trial-phases.md",
-        )
-        return None
+    block_id = meta.get("id", path.stem)  # both checked: 'id:' as a field, the file's name
     variants = meta.get("variants") or {}
     for channel, text in variants.items():
         if channel not in CHANNEL_NAMES or not isinstance(text, str):
@@ -200,6 +153,8 @@ def load_block(path: Path, problems: Problems) -> Block | None:
         (text, source.key_lines.get(f"variants.{channel}")) for channel, text in variants.items()
     ]
     if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
+        return None
+    if not well_named:
         return None
     fields = {f.name: meta[f.name] for f in spec.fields if f.name in meta}
     return Block(
@@ -227,6 +182,7 @@ def one_line(text: str) -> str:
 
 
 def load_post(path: Path, problems: Problems) -> Post | None:
+    well_named = check_file_name(path, "post", problems)
     source = read_source(path, problems)
     if source is None:
         return None
@@ -244,7 +200,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     pdf_ok = validate_fields(
         PDF_FIELDS, pdf, path, lines, problems, "post pdf", "pdf.", lines.get("pdf")
     )
-    if not (post_ok and linkedin_ok and pdf_ok):  # every field checked before giving up
+    if not (post_ok and linkedin_ok and pdf_ok and well_named):  # all checked, then give up
         return None
     body = source.body.strip("\n")
     if not body.strip():
@@ -279,6 +235,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
 
 
 def load_campaign(path: Path, problems: Problems) -> Campaign | None:
+    well_named = check_file_name(path, "campaign", problems)
     text = read_text(path, problems)
     if text is None:
         return None
@@ -290,6 +247,8 @@ def load_campaign(path: Path, problems: Problems) -> Campaign | None:
         problems.error("a campaign file must be 'key: value' lines", path, 1)
         return None
     if not validate_fields(CAMPAIGN_FIELDS, data, path, lines, problems, "campaign"):
+        return None
+    if not well_named:
         return None
     utm = {str(k): str(v) for k, v in (data.get("utm") or {}).items()}
     for key in utm:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from posixpath import normpath
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import markdown
 import nh3
 
+from omnipress.links import url_parts
 from omnipress.resolve import Reference, split_segments
 
 MARKDOWN_EXTENSIONS = [
@@ -80,7 +80,7 @@ when no such image exists in the project."""
 
 
 def is_remote(url: str) -> bool:
-    parts = urlsplit(url)
+    parts = url_parts(url)
     return bool(parts.scheme or parts.netloc or url.startswith("//"))
 
 
@@ -172,7 +172,7 @@ def _drop_hidden_image(tag: str, cleaning: Cleaning) -> str:
         return ""
     source = IMG_SRC.search(tag)
     if source is not None:
-        scheme = urlsplit(source.group(1)).scheme.lower()
+        scheme = url_parts(source.group(1)).scheme.lower()
         if scheme and scheme not in URL_SCHEMES and len(scheme) > 1:  # "c:" is a drive letter
             shown = source.group(1) if len(source.group(1)) <= 60 else source.group(1)[:57] + "…"
             cleaning.removed.append(f"image {shown} ({scheme}: addresses are not used)")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from omnipress.channels import CHANNELS
 from omnipress.errors import Problem
-from omnipress.links import utm_params
+from omnipress.links import url_parts, utm_params
 from omnipress.manifest import Manifest
 from omnipress.model import Project
 from omnipress.preview_files import read_output_text
@@ -230,7 +230,7 @@ def linkedin_card(text: str) -> LinkedInCard:
             len(tags), f"{HASHTAGS_MIN}–{HASHTAGS_MAX}", HASHTAGS_MIN <= len(tags) <= HASHTAGS_MAX
         ),
         link=link,
-        link_domain=urlsplit(link).netloc,
+        link_domain=url_parts(link).netloc,
         link_utm=tuple(sorted(utm_params(link).items())),
         links=len(links),
         problems=tuple(f"{f.message} [{f.rule}]" for f in check_linkedin(text + "\n")),

@@ -22,7 +22,7 @@ META_DESCRIPTION_MAX = 160
 
 URL_PATTERN = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")
-CAMEL_CASE = re.compile(r"^[A-Z0-9][A-Za-z0-9]*$")
+CAMEL_CASE = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")
 MARKDOWN_LEFTOVERS = (
     (re.compile(r"\*\*|__|(?<!\w)\*(?=\S)[^*\n]+\*(?!\w)|(?<!\w)_(?=\S)[^_\n]+_(?!\w)"),
@@ -142,7 +142,7 @@ def check_linkedin_hashtags(text: str) -> list[Finding]:
                 found=str(len(tags)),
             )
         )
-    bad = [t for t in tags if not CAMEL_CASE.match(t)]
+    bad = [t for t in tags if not CAMEL_CASE.fullmatch(t)]
     if bad:
         findings.append(
             Finding(

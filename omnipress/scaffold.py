@@ -24,6 +24,7 @@ from omnipress.schema import (
     COMMON_BLOCK_FIELDS,
     ID_PATTERN,
     LINKEDIN_FIELDS,
+    MAX_ID_LENGTH,
     PDF_FIELDS,
     POST_FIELDS,
     FieldSpec,
@@ -155,7 +156,7 @@ def read_defaults(content: Path) -> SiteDefaults:
     )
 
 
-MAX_NAME_LENGTH = 80  # the name is a file name and part of a URL; file systems stop at 255
+MAX_NAME_LENGTH = MAX_ID_LENGTH  # the name is a file name and part of a URL
 
 
 def title_from(name: str) -> str:
@@ -239,7 +240,7 @@ def plan(kind: str, name: str, block_type: str | None, content: Path, today: dat
             f"a {kind} name can have at most {MAX_NAME_LENGTH} characters ({len(name)} given)",
             "a short name makes a short address: why-biometrics-matters",
         )
-    if not ID_PATTERN.match(name):
+    if not ID_PATTERN.fullmatch(name):
         raise UsageError(
             f"{name!r} cannot be the name of a {kind}",
             "use lowercase letters, digits and dashes, starting with a letter or a digit, "

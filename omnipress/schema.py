@@ -7,15 +7,22 @@ loader and the scaffolder (`new block`) both read these tables, so they cannot d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from omnipress.errors import Problems, did_you_mean
+from omnipress.links import Refusal, base_url_problem, path_problem, url_problem
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-HASHTAG_PATTERN = re.compile(r"^[A-Z0-9][A-Za-z0-9]*$")
+# the id grammar lives with the other rules for names (names.py); re-exported here, where the
+# field tables and the scaffolder have always found it
+from omnipress.names import ID_PATTERN as ID_PATTERN
+from omnipress.names import ID_RULE, id_problem, is_id
+from omnipress.names import MAX_ID_LENGTH as MAX_ID_LENGTH
+
+HASHTAG_PATTERN = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class FieldSpec:
     that explains it (shown in errors and in scaffolded files)."""
 
     name: str
-    kind: str  # "str", "url", "date", "list[str]", "map", "id", "list[id]"
+    kind: str  # a key of KINDS: "str", "url", "base-url", "path", "date", "map", "id", …
     required: bool = False
     help: str = ""
     example: Any = None
@@ -128,8 +135,8 @@ BLOCK_TYPES: dict[str, BlockType] = {
 SITE_FIELDS = (
     FieldSpec("name", "str", True, "organisation name"),
     FieldSpec("tagline", "str"),
-    FieldSpec("base_url", "url", True, "the blog's public address"),
-    FieldSpec("blog_path", "str", help="path of the blog under base_url, e.g. /insights/"),
+    FieldSpec("base_url", "base-url", True, "the blog's public address"),
+    FieldSpec("blog_path", "path", help="path of the blog under base_url, e.g. /insights/"),
     FieldSpec("language", "str", help="BCP 47 language tag, e.g. en-GB"),
     FieldSpec("default_cta", "id", True, "CTA block used when a post names none"),
     FieldSpec("boilerplate", "id", help="boilerplate block shown in footers"),
@@ -206,31 +213,52 @@ def template_fields(block_type: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {**absent, **fields}
 
 
-def check_value(spec: FieldSpec, value: Any) -> str | None:
-    """Why ``value`` does not fit ``spec``, or None when it does."""
-    expected = {
-        "str": "text",
-        "url": "an absolute http(s) URL",
-        "date": "a date that exists, written YYYY-MM-DD",
-        "list[str]": "a list of text items",
-        "map": "a mapping of keys to values",
-        "id": "an id (lowercase letters, digits and dashes)",
-        "list[id]": "a list of ids",
-    }[spec.kind]
-    ok = {
-        "str": lambda v: isinstance(v, str) and v.strip() != "",
-        "url": lambda v: isinstance(v, str) and re.match(r"^https?://[^\s/]+", v) is not None,
-        "date": lambda v: isinstance(v, date),
-        "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
-        "map": lambda v: isinstance(v, dict),
-        "id": lambda v: isinstance(v, str) and ID_PATTERN.match(v) is not None,
-        "list[id]": lambda v: (
-            isinstance(v, list) and all(isinstance(i, str) and ID_PATTERN.match(i) for i in v)
-        ),
-    }[spec.kind](value)
-    if ok:
+@dataclass(frozen=True)
+class Kind:
+    """What a field of one kind must be: said in errors, tested by ``fits``; ``grammar``
+    explains a refused text value precisely (a URL's stray space) when there is more to say
+    than 'must be …'."""
+
+    expected: str
+    fits: Callable[[Any], bool]
+    grammar: Callable[[str], Refusal | None] | None = None
+
+
+def _text_kind(grammar: Callable[[str], Refusal | None]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, str) and grammar(v) is None
+
+
+KINDS: dict[str, Kind] = {
+    "str": Kind("text", lambda v: isinstance(v, str) and v.strip() != ""),
+    "url": Kind("an absolute http(s) URL", _text_kind(url_problem), url_problem),
+    "base-url": Kind("the site's http(s) address", _text_kind(base_url_problem), base_url_problem),
+    "path": Kind("a path such as /insights/", _text_kind(path_problem), path_problem),
+    "date": Kind("a date that exists, written YYYY-MM-DD", lambda v: isinstance(v, date)),
+    "list[str]": Kind(
+        "a list of text items", lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v)
+    ),
+    "map": Kind("a mapping of keys to values", lambda v: isinstance(v, dict)),
+    "id": Kind(f"an id ({ID_RULE})", is_id, id_problem),
+    "list[id]": Kind("a list of ids", lambda v: isinstance(v, list) and all(map(is_id, v))),
+}
+
+
+def check_value(spec: FieldSpec, value: Any) -> Refusal | None:
+    """Why ``value`` does not fit ``spec`` and how to fix it, or None when it fits."""
+    kind = KINDS[spec.kind]
+    if kind.fits(value):
         return None
-    return f"field '{spec.name}' must be {expected}, got {_describe(value)}"
+    refusal = kind.grammar(value) if kind.grammar and isinstance(value, str) else None
+    if refusal:
+        reason, hint = refusal
+        return f"field '{spec.name}' {reason}: {_show(value)}", hint
+    return f"field '{spec.name}' must be {kind.expected}, got {_describe(value)}", spec.help
+
+
+def _show(value: str, limit: int = 200) -> str:
+    """The whole value (a stray space at the end of a long URL is the point), with what a
+    reader cannot see written as an escape (repr escapes categories C* and Z*, bar ' ')."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
 def _describe(value: Any) -> str:
@@ -274,9 +302,10 @@ def validate_fields(
                 )
                 ok = False
             continue
-        reason = check_value(spec, data[spec.name])
-        if reason:
-            problems.error(f"{what}: {reason}", source, line, hint=spec.help)
+        refusal = check_value(spec, data[spec.name])
+        if refusal:
+            reason, hint = refusal
+            problems.error(f"{what}: {reason}", source, line, hint=hint)
             ok = False
     for key in data:
         if key not in known:

@@ -114,8 +114,12 @@ class PdfEngine:
 
     def write(self, layout: Layout) -> PdfResult:
         document = layout.document
-        available = document.pages[0]._page_box.height
-        overflow = self.overflow_mm(layout.html, available) if layout.pages > 1 else 0.0
+        first = document.pages[0]
+        overflow = (
+            self.overflow_mm(layout.html, first.width, first._page_box.height)
+            if layout.pages > 1
+            else 0.0
+        )
         with boxes_drawn() as drawn:  # WeasyPrint reports empty boxes as it draws them
             data = document.write_pdf(pdf_variant=PDF_VARIANT)
         boxes = tuple(dict.fromkeys([*layout.boxes, *drawn]))
@@ -125,10 +129,11 @@ class PdfEngine:
     def render(self, html: str) -> PdfResult:
         return self.write(self.layout(html))
 
-    def overflow_mm(self, html: str, available: float) -> float:
-        """How far the content runs past the first page, measured on one endless page."""
+    def overflow_mm(self, html: str, width: float, available: float) -> float:
+        """How far the content runs past the first page, measured on one endless page as wide
+        as the real one (``!important``: the page's own size is set in the document)."""
         endless = self.weasyprint.CSS(
-            string="@page { size: 210mm 5000mm; }", font_config=self.font_config
+            string=f"@page {{ size: {width}px 5000mm !important; }}", font_config=self.font_config
         )
         document = self.weasyprint.HTML(
             string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
