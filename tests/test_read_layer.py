@@ -598,7 +598,7 @@ def test_the_preview_shows_messages_escaped(
     )
     snapshot = preview.rebuild()
     assert not snapshot.ok
-    assert [p.where for p in snapshot.errors] == ["content/posts/\\x1b[2Kbad\\u202e.md:1"]
+    assert "content/posts/\\x1b[2Kbad\\u202e.md:1" in [p.where for p in snapshot.errors]
     page = preview.index_html().decode("utf-8")
     assert "posts/\\x1b[2Kbad\\u202e.md:1" in page
     for text in [page, *logged]:
