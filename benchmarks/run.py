@@ -40,7 +40,7 @@ BUILD = """
 import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from omnipress.builder import BuildOptions, build
+from omnipress.build.builder import BuildOptions, build
 content, templates, output, jobs = sys.argv[1:5]
 report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs)))
 print(json.dumps({
@@ -149,7 +149,7 @@ def block_to_edit(corpus: Corpus, output: Path) -> tuple[str, int]:
 
 def one_pager_pages(corpus: Corpus, path: Path) -> int:
     """The one-pager HTML of every PDF output, as the build renders it, for the baseline."""
-    from omnipress.builder import load_and_validate, plan_jobs
+    from omnipress.build.builder import load_and_validate, plan_jobs
     from omnipress.channels import RenderEnvironment
     from omnipress.channels.pdf import render_onepager_html
     from omnipress.errors import Problems

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.builder import BuildOptions, BuildReport, build
+from omnipress.build.builder import BuildOptions, BuildReport, build
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "tests" / "fixtures" / "content"

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from omnipress.builder import BuildOptions
-from omnipress.preview_server import Preview, PreviewServer, start_server
+from omnipress.build.builder import BuildOptions
+from omnipress.preview.server import Preview, PreviewServer, start_server
 from tests.conftest import CONTENT, TEMPLATES
 
 WAIT_SECONDS = 60.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omnipress.manifest import read_manifest
+from omnipress.build.manifest import read_manifest
 from tests.conftest import build_copy
 from tests.readers import html, pdf_text, squash
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from omnipress.manifest import read_manifest
+from omnipress.build.manifest import read_manifest
 from tests.previewing import LivePreview, running_preview, seed_output
 
 BROWSERS = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from omnipress.build.manifest import Manifest, sha256_of
 from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
-from omnipress.check import CheckReport, run_check
+from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main
+from omnipress.content.loader import load_project
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.manifest import Manifest, sha256_of
 from tests.conftest import CONTENT, TEMPLATES
 
 BIOMETRICS = "what-a-biometrics-cro-delivers"

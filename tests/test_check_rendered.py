@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from omnipress.build.manifest import Manifest
 from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
-from omnipress.check import CheckReport, run_check
+from omnipress.check.check import CheckReport, run_check
+from omnipress.check.readback import read_pdf
 from omnipress.cli import main
+from omnipress.content.loader import load_project
+from omnipress.content.model import Post
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.manifest import Manifest
-from omnipress.model import Post
-from omnipress.readback import read_pdf
 from tests.conftest import CONTENT, TEMPLATES, build_copy
 from tests.factory import BLOCKS, POST, make_project
 from tests.test_check import edit, restamp

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from omnipress.brand import COLOR, COLOR_NAME, FONT_NAME
+from omnipress.channels.rules import CAMEL_CASE
 from omnipress.cli import main
-from omnipress.links import url_problem
-from omnipress.names import ID_PATTERN, is_id, suggest_id
-from omnipress.rules import CAMEL_CASE
-from omnipress.schema import (
+from omnipress.content.brand import COLOR, COLOR_NAME, FONT_NAME
+from omnipress.content.links import url_problem
+from omnipress.content.names import ID_PATTERN, is_id, suggest_id
+from omnipress.content.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from omnipress.figures import figure_values, figures_in
-from omnipress.readback import comparable, contains
+from omnipress.check.readback import comparable, contains
+from omnipress.text.figures import figure_values, figures_in
 
 
 def values(text: str, ignore: tuple[str, ...] = ()) -> list[str]:

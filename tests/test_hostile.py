@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from omnipress.cli import main
+from omnipress.content.schema import BLOCK_TYPES
 from omnipress.errors import Problem, Problems
-from omnipress.schema import BLOCK_TYPES
 from tests.conftest import CONTENT, TEMPLATES
 from tests.factory import POST, make_project, write
 from tests.readers import html, pdf_text

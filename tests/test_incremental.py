@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.builder import BuildReport
+from omnipress.build.builder import BuildReport
+from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, read_manifest
 from omnipress.errors import ContentError
-from omnipress.manifest import MANIFEST_NAME, OutputRecord, read_manifest
 from tests.conftest import ROOT, build_copy
 from tests.readers import html, pdf_text, squash
 
@@ -328,9 +328,9 @@ def test_every_output_records_its_inputs_even_when_a_conversion_is_reused(
 ) -> None:
     """Blocks are converted once per process and reused by every output showing them; the
     outputs that reuse a conversion must still record the images and templates it needed."""
-    from omnipress.builder import load_and_validate, plan_jobs
+    from omnipress.build.builder import load_and_validate, plan_jobs
+    from omnipress.build.dependencies import MISSING, Inputs, render_recorded
     from omnipress.channels import RenderEnvironment
-    from omnipress.dependencies import MISSING, Inputs, render_recorded
     from omnipress.errors import Problems
 
     block = project_copy / "content" / "blocks" / "quote-fit-over-label.md"

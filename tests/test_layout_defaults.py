@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.builder import BuildReport
+from omnipress.build.builder import BuildReport
+from omnipress.build.manifest import Manifest, read_manifest, sha256_of
 from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.onepager import default_blocks, most_that_fit
-from omnipress.check import run_check
+from omnipress.check.check import run_check
 from omnipress.cli import main
+from omnipress.content.loader import load_project
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.manifest import Manifest, read_manifest, sha256_of
 from tests.conftest import CONTENT, TEMPLATES
 from tests.factory import POST, make_project
 from tests.readers import html, pdf_pages, pdf_text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from omnipress.content.loader import load_project
+from omnipress.content.resolve import check_references
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.resolve import check_references
 from tests.factory import POST, make_project, write
 
 

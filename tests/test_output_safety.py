@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.builder import BuildOptions, build
-from omnipress.check import run_check
+from omnipress.build.builder import BuildOptions, build
+from omnipress.build.manifest import MANIFEST_NAME, read_manifest, sha256_of
+from omnipress.build.writer import STAGING_MARK, StagedOutput
+from omnipress.check.check import run_check
 from omnipress.cli import main
-from omnipress.manifest import MANIFEST_NAME, read_manifest, sha256_of
-from omnipress.writer import STAGING_MARK, StagedOutput
 from tests.conftest import CONTENT, ROOT, TEMPLATES, build_copy
 
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY----- not for publishing\n"
@@ -229,7 +229,7 @@ def test_a_lock_file_replaced_while_locking_is_not_taken(
     third."""
     import fcntl
 
-    from omnipress import writer
+    from omnipress.build import writer
     from omnipress.errors import ContentError
 
     output = tmp_path / "out"

@@ -9,7 +9,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from omnipress.manifest import read_manifest
+from omnipress.build.manifest import read_manifest
 from tests.conftest import CONTENT
 
 

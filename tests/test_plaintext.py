@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from omnipress.markup import Cleaning, new_markdown
-from omnipress.plaintext import markdown_to_text
-from omnipress.rules import check_linkedin_markup
+from omnipress.channels.rules import check_linkedin_markup
+from omnipress.text.markup import Cleaning, new_markdown
+from omnipress.text.plaintext import markdown_to_text
 
 
 def to_text(markdown: str) -> str:

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from omnipress import preview as preview_module
+from omnipress.channels.rules import linkedin_hook
 from omnipress.cli import main
-from omnipress.preview import fold_position, linkedin_card, run_check_safely
-from omnipress.preview_files import output_file
-from omnipress.rules import linkedin_hook
+from omnipress.preview import preview as preview_module
+from omnipress.preview.files import output_file
+from omnipress.preview.preview import fold_position, linkedin_card, run_check_safely
 from tests.previewing import running_preview, seed_output
 from tests.readers import pdf_text, squash
 
@@ -69,7 +69,7 @@ def test_an_overlong_post_shows_its_count_as_over_the_limit() -> None:
 def test_check_status_degrades_to_not_checked_without_the_check_module(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(sys.modules, "omnipress.check", None)  # import now raises ImportError
+    monkeypatch.setitem(sys.modules, "omnipress.check.check", None)  # import now raises ImportError
     results = run_check_safely(tmp_path, tmp_path, tmp_path)
     assert not results.available
     assert results.status(SLUG) == preview_module.NOT_CHECKED

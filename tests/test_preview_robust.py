@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from omnipress.builder import BuildOptions
+from omnipress.build.builder import BuildOptions
+from omnipress.build.writer import lock_path, previous_dir
+from omnipress.content.loader import load_project
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.preview import post_href, variants
-from omnipress.preview_server import Preview
-from omnipress.writer import lock_path, previous_dir
+from omnipress.preview.preview import post_href, variants
+from omnipress.preview.server import Preview
 from tests.conftest import CONTENT, TEMPLATES
 from tests.previewing import running_preview, seed_output
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from omnipress.build.progress import BuildProgress
 from omnipress.cli import main
-from omnipress.progress import BuildProgress
 
 
 class Clock:

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from omnipress.builder import BuildOptions
-from omnipress.checkmodel import CheckFinding
+from omnipress.build.builder import BuildOptions
+from omnipress.channels.rules import Finding
+from omnipress.check.checkmodel import CheckFinding
+from omnipress.check.whereused import Use, WhereUsed
 from omnipress.cli import main
 from omnipress.errors import Problem, UsageError, did_you_mean
-from omnipress.preview_server import Preview
-from omnipress.rules import Finding
-from omnipress.whereused import Use, WhereUsed
+from omnipress.preview.server import Preview
 from tests.conftest import TEMPLATES
 from tests.factory import BLOCKS, POST, SITE, make_project, write
 

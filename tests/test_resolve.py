@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from omnipress.content.loader import load_project
+from omnipress.content.model import Project
+from omnipress.content.resolve import Reference, Text, check_references, closure, split_segments
 from omnipress.errors import Problems
-from omnipress.loader import load_project
-from omnipress.model import Project
-from omnipress.resolve import Reference, Text, check_references, closure, split_segments
 from tests.factory import POST, make_project
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from omnipress.check import run_check
+from omnipress.channels.rules import check_linkedin
+from omnipress.check.check import run_check
 from omnipress.cli import main
+from omnipress.content.loader import load_block, load_campaign, load_post
+from omnipress.content.schema import BLOCK_TYPES, CAMPAIGN_FIELDS, LINKEDIN_FIELDS, POST_FIELDS
 from omnipress.errors import Problems
-from omnipress.loader import load_block, load_campaign, load_post
-from omnipress.rules import check_linkedin
-from omnipress.schema import BLOCK_TYPES, CAMPAIGN_FIELDS, LINKEDIN_FIELDS, POST_FIELDS
 from tests.conftest import build_copy
 from tests.previewing import seed_output
 from tests.readers import pdf_pages, pdf_text

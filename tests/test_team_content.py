@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.builder import BuildOptions, BuildReport, build
-from omnipress.check import CheckReport, run_check
+from omnipress.build.builder import BuildOptions, BuildReport, build
+from omnipress.build.manifest import read_manifest
+from omnipress.check.check import CheckReport, run_check
 from omnipress.errors import ContentError
-from omnipress.manifest import read_manifest
 from tests.conftest import TEAM_CONTENT, TEMPLATES
 from tests.readers import html, pdf_pages
 

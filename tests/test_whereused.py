@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from omnipress.build.manifest import Manifest
+from omnipress.check.whereused import where_used
 from omnipress.cli import main
-from omnipress.manifest import Manifest
-from omnipress.whereused import where_used
 from tests.conftest import CONTENT
 
 BIOMETRICS = "what-a-biometrics-cro-delivers"

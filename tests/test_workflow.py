@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from omnipress.manifest import Manifest
+from omnipress.build.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"

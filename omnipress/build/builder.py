@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnipress import __version__
-from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment
-from omnipress.dependencies import (
+from omnipress.build.dependencies import (
     Inputs,
     Outcome,
     output_key,
@@ -24,17 +23,23 @@ from omnipress.dependencies import (
     toolchain_digest,
     where,
 )
+from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
+from omnipress.build.output_files import read_output_file
+from omnipress.build.output_guard import refuse_unsafe_output
+from omnipress.build.pages import Links, campaign_index, site_index
+from omnipress.build.workers import render_in_pool
+from omnipress.build.writer import (
+    StagedOutput,
+    build_lock,
+    needs_recovery,
+    recover_interrupted_swap,
+)
+from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment
+from omnipress.content.loader import load_project
+from omnipress.content.model import Project
+from omnipress.content.resolve import check_references
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, did_you_mean
-from omnipress.loader import load_project
-from omnipress.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
-from omnipress.markup import Cleaning
-from omnipress.model import Project
-from omnipress.output_files import read_output_file
-from omnipress.output_guard import refuse_unsafe_output
-from omnipress.pages import Links, campaign_index, site_index
-from omnipress.resolve import check_references
-from omnipress.workers import render_in_pool
-from omnipress.writer import StagedOutput, build_lock, needs_recovery, recover_interrupted_swap
+from omnipress.text.markup import Cleaning
 
 BLOG_ASSETS = "blog/assets/"
 BLOG_STYLESHEET = "blog/style.css"

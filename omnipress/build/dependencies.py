@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import jinja2
 
 from omnipress import __version__
+from omnipress.build.manifest import EXISTS, MISSING
+from omnipress.content.model import Project, digest_of
 from omnipress.errors import Problem, Problems
-from omnipress.manifest import EXISTS, MISSING
-from omnipress.markup import Cleaning
-from omnipress.model import Project, digest_of
+from omnipress.text.markup import Cleaning
 
 if TYPE_CHECKING:
     from omnipress.channels.base import Job, RenderEnvironment

@@ -33,7 +33,7 @@ class OutputRecord:
     post_digest: str
     templates_digest: str
     key: str  # hash of everything the output depends on
-    # every other input it was made from, "kind:name" -> hash (see omnipress.dependencies):
+    # every other input it was made from, "kind:name" -> hash (see omnipress.build.dependencies):
     # other blocks it looked up, templates, images, the stylesheet
     depends: dict[str, str] = field(default_factory=dict)
     # what rendering it reported, repeated by a build that reuses it instead of rendering

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from omnipress.build.manifest import MANIFEST_NAME, read_manifest
 from omnipress.errors import UsageError
-from omnipress.manifest import MANIFEST_NAME, read_manifest
 
 GENERATOR_PREFIX = "omnipress"
 SHOWN_FILES = 5

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from omnipress.channels import CHANNELS
 from omnipress.channels.base import RenderEnvironment
-from omnipress.model import Campaign, Post
-from omnipress.views import display_date
+from omnipress.channels.views import display_date
+from omnipress.content.model import Campaign, Post
 
 Links = dict[tuple[str, str], str]
 """(channel name, slug) -> href of that output, relative to the listing page."""

@@ -26,7 +26,7 @@ REFRESH = 0.1  # seconds between redraws
 
 
 class BuildProgress:
-    """The ``progress`` callback of :func:`omnipress.builder.build`, drawing a rich bar.
+    """The ``progress`` callback of :func:`omnipress.build.builder.build`, drawing a rich bar.
 
     The bar is redrawn from the callback, never from a background thread, so worker processes
     are never forked while a thread holds a lock.

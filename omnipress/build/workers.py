@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from omnipress.build.dependencies import Inputs, Outcome, render_recorded
 from omnipress.channels import CHANNELS, Job, RenderEnvironment
-from omnipress.dependencies import Inputs, Outcome, render_recorded
+from omnipress.content.model import Project
 from omnipress.errors import ContentError
-from omnipress.model import Project
 
 JobName = tuple[str, str | None, str]
 """(post slug, campaign name or None, channel name): a job as sent to a worker."""

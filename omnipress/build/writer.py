@@ -2,7 +2,7 @@
 
 Files are written into a staging directory beside ``output/``; only a fully successful build
 swaps it in, by two renames. Which folder may be replaced at all is decided before, by
-:mod:`omnipress.output_guard`. A build killed between those renames leaves ``output.previous``
+:mod:`omnipress.build.output_guard`. A build killed between those renames leaves ``output.previous``
 behind, which the next run puts back before doing anything else. A lock file stops two builds
 from interleaving.
 """
@@ -18,8 +18,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from omnipress.build.output_guard import is_build_output
 from omnipress.errors import ContentError, Problem, UsageError
-from omnipress.output_guard import is_build_output
 
 STAGING_MARK = ".omnipress-staging"
 """Put in every staging folder when it is made: a staging folder left by a killed build is

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markdown
 
-from omnipress.dependencies import RecordingEnvironment
+from omnipress.build.dependencies import RecordingEnvironment
+from omnipress.content.model import Campaign, Post, Project
 from omnipress.errors import Problems
-from omnipress.markup import Cleaning, new_markdown
-from omnipress.model import Campaign, Post, Project
+from omnipress.text.markup import Cleaning, new_markdown
 
 if TYPE_CHECKING:
     from omnipress.channels.pdf import PdfEngine

@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
-from omnipress.markup import remote_resources
-from omnipress.views import cta_view, post_view
+from omnipress.channels.views import cta_view, post_view
+from omnipress.text.markup import remote_resources
 
 ASSETS = "../assets/"
 

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from omnipress.content.model import Post, Project
 from omnipress.errors import Problems, find_line
-from omnipress.figures import strings_in
-from omnipress.model import Post, Project
+from omnipress.text.figures import strings_in
 
 WEASYPRINT_LOGGER = "weasyprint"
 NOTDEF_MESSAGE = ".notdef glyph"  # how WeasyPrint (≥ 61) starts its warning for each box

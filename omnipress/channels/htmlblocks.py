@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from omnipress.channels.base import RenderEnvironment
-from omnipress.markup import Prepared, fill_blocks, prepare_markdown
-from omnipress.model import Block, Post
-from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
-from omnipress.schema import template_fields
+from omnipress.content.model import Block, Post
+from omnipress.content.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
+from omnipress.content.schema import template_fields
+from omnipress.text.markup import Prepared, fill_blocks, prepare_markdown
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Layout: the hook (what shows above '…see more'), short paragraphs from ``linkedin.body`` with
 blocks in their LinkedIn form, the CTA with the one link (the blog post, UTM-tagged), then
-the hashtags. The channel rules in :mod:`omnipress.rules` are applied before anything is
+the hashtags. The channel rules in :mod:`omnipress.channels.rules` are applied before anything is
 written, so an over-long post fails the build instead of being truncated by LinkedIn.
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
-from omnipress.links import with_utm
-from omnipress.markup import Cleaning
-from omnipress.model import Block
-from omnipress.plaintext import markdown_to_text
-from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
-from omnipress.rules import check_linkedin
-from omnipress.schema import template_fields
-from omnipress.views import cta_view, post_view
+from omnipress.channels.rules import check_linkedin
+from omnipress.channels.views import cta_view, post_view
+from omnipress.content.links import with_utm
+from omnipress.content.model import Block
+from omnipress.content.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
+from omnipress.content.schema import template_fields
+from omnipress.text.markup import Cleaning
+from omnipress.text.plaintext import markdown_to_text
 
 
 class TextBlockRenderer:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from omnipress.model import Post, Project
-from omnipress.resolve import references_in
+from omnipress.content.model import Post, Project
+from omnipress.content.resolve import references_in
 
 SHOWN_ELSEWHERE = {
     "cta": "the call-to-action band",

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
-from omnipress.glyphs import boxes_drawn, warn_boxes
-from omnipress.views import cta_view, post_view
 
 STYLESHEET = "pdf/onepager.css"
 TEMPLATE = "pdf/onepager.html"
@@ -83,7 +83,7 @@ class PdfEngine:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
-        from omnipress.fetcher import ProjectFetcher
+        from omnipress.channels.fetcher import ProjectFetcher
 
         self.weasyprint = weasyprint
         self.content_root = content_root

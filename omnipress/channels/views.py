@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from omnipress.channels.base import Job
-from omnipress.links import with_utm
-from omnipress.model import Block, Project
-from omnipress.resolve import effective_cta
+from omnipress.content.links import with_utm
+from omnipress.content.model import Block, Project
+from omnipress.content.resolve import effective_cta
 
 WORDS_PER_MINUTE = 220
 

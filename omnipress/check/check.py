@@ -16,9 +16,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress.checkmodel import ERROR, CheckContext, CheckFinding, CheckReport
+from omnipress.build.manifest import MANIFEST_NAME, Manifest
+from omnipress.check.checkmodel import ERROR, CheckContext, CheckFinding, CheckReport
 from omnipress.errors import ContentError, Problems, UsageError
-from omnipress.manifest import MANIFEST_NAME, Manifest
 
 __all__ = ["CheckFinding", "CheckReport", "add_arguments", "run", "run_check"]
 
@@ -55,9 +55,9 @@ def run_check(output: Path, content: Path, templates: Path) -> CheckReport:
     Raises UsageError when there is no build to check, ContentError when content/ itself
     cannot be loaded (the build would refuse it too).
     """
-    from omnipress.builder import load_and_validate
-    from omnipress.consistency import check_posts
-    from omnipress.freshness import check_files, check_stale
+    from omnipress.build.builder import load_and_validate
+    from omnipress.check.consistency import check_posts
+    from omnipress.check.freshness import check_files, check_stale
 
     started = time.perf_counter()
     manifest = read_manifest_or_explain(output)

@@ -8,10 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from omnipress.build.manifest import Manifest
+from omnipress.channels.rules import Finding
+from omnipress.content.model import Project
 from omnipress.errors import make_printable
-from omnipress.manifest import Manifest
-from omnipress.model import Project
-from omnipress.rules import Finding
 
 ERROR, WARNING = "error", "warning"
 
@@ -129,7 +129,7 @@ class CheckContext:
     @cached_property
     def inputs(self) -> Any:
         """The current hash of every input, computed once: the build's own test for reuse."""
-        from omnipress.dependencies import Inputs
+        from omnipress.build.dependencies import Inputs
 
         return Inputs(self.project, self.templates)
 
@@ -147,7 +147,7 @@ class CheckContext:
         return self._block_texts[key]
 
     def _render_block(self, block_id: str, channel: str) -> str:
-        from omnipress.readback import parse_html
+        from omnipress.check.readback import parse_html
 
         env = self.render_env
         block = self.project.blocks[block_id]

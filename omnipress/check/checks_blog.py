@@ -7,17 +7,17 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from omnipress import rules
-from omnipress.checkmodel import WARNING
-from omnipress.consistency import REBUILD, clip, difference
-from omnipress.links import url_parts
-from omnipress.manifest import OutputRecord
-from omnipress.model import Block
-from omnipress.output_files import output_name
-from omnipress.readback import BlogFacts, comparable
+from omnipress.build.manifest import OutputRecord
+from omnipress.build.output_files import output_name
+from omnipress.channels import rules
+from omnipress.check.checkmodel import WARNING
+from omnipress.check.consistency import REBUILD, clip, difference
+from omnipress.check.readback import BlogFacts, comparable
+from omnipress.content.links import url_parts
+from omnipress.content.model import Block
 
 if TYPE_CHECKING:
-    from omnipress.consistency import PostCheck
+    from omnipress.check.consistency import PostCheck
 
 
 def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from omnipress import rules
-from omnipress.checkmodel import WARNING
-from omnipress.consistency import REBUILD, clip
-from omnipress.figures import DATES
-from omnipress.glyphs import describe
-from omnipress.links import url_parts, without_utm
-from omnipress.manifest import OutputRecord
-from omnipress.readback import PdfFacts, contains, words
+from omnipress.build.manifest import OutputRecord
+from omnipress.channels import rules
+from omnipress.channels.glyphs import describe
+from omnipress.check.checkmodel import WARNING
+from omnipress.check.consistency import REBUILD, clip
+from omnipress.check.readback import PdfFacts, contains, words
+from omnipress.content.links import url_parts, without_utm
+from omnipress.text.figures import DATES
 
 if TYPE_CHECKING:
-    from omnipress.consistency import PostCheck
+    from omnipress.check.consistency import PostCheck
 
 
 def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:

@@ -14,14 +14,12 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from omnipress import rules
+from omnipress.build.manifest import OutputRecord
+from omnipress.channels import rules
 from omnipress.channels.onepager import onepager_blocks
-from omnipress.checkmodel import CheckContext
-from omnipress.figures import figure_values, figures_in, strings_in
-from omnipress.links import utm_params, without_utm
-from omnipress.manifest import OutputRecord
-from omnipress.model import Block, Post
-from omnipress.readback import (
+from omnipress.channels.views import display_date
+from omnipress.check.checkmodel import CheckContext
+from omnipress.check.readback import (
     BlogFacts,
     comparable,
     contains,
@@ -30,8 +28,10 @@ from omnipress.readback import (
     read_text,
     words,
 )
-from omnipress.resolve import effective_cta
-from omnipress.views import display_date
+from omnipress.content.links import utm_params, without_utm
+from omnipress.content.model import Block, Post
+from omnipress.content.resolve import effective_cta
+from omnipress.text.figures import figure_values, figures_in, strings_in
 
 REBUILD = "run `python build.py`, then check again"
 
@@ -151,9 +151,9 @@ class PostCheck:
     # -- the checks -----------------------------------------------------------------------
 
     def run(self) -> None:
-        from omnipress.checks_blog import check_blog
-        from omnipress.checks_pdf import check_pdf
-        from omnipress.rendered import check_rendered
+        from omnipress.check.checks_blog import check_blog
+        from omnipress.check.checks_pdf import check_pdf
+        from omnipress.check.rendered import check_rendered
 
         for record in self.records:
             data = self.read(record)

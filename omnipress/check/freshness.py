@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 
-from omnipress.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
+from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
+from omnipress.build.dependencies import Inputs
+from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
+from omnipress.build.output_files import UnsafeOutputPath, read_output_file
 from omnipress.channels import CHANNELS
-from omnipress.checkmodel import WARNING, CheckContext
-from omnipress.dependencies import Inputs
-from omnipress.manifest import MANIFEST_NAME, OutputRecord, sha256_of
-from omnipress.output_files import UnsafeOutputPath, read_output_file
+from omnipress.check.checkmodel import WARNING, CheckContext
 
 REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
 

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from omnipress.build.dependencies import output_key
+from omnipress.build.manifest import OutputRecord, sha256_of
 from omnipress.channels import CHANNELS, Job
 from omnipress.channels.onepager import onepager_blocks
 from omnipress.channels.pdf import STYLESHEET, render_onepager_html
-from omnipress.checkmodel import CheckContext
-from omnipress.consistency import clip, closest_passage, difference
-from omnipress.dependencies import output_key
-from omnipress.manifest import OutputRecord, sha256_of
-from omnipress.readback import Element, comparable, parse_html, read_pdf, words
+from omnipress.check.checkmodel import CheckContext
+from omnipress.check.consistency import clip, closest_passage, difference
+from omnipress.check.readback import Element, comparable, parse_html, read_pdf, words
 
 RULE = "freshness.rendered"
 REBUILD = "run `python build.py` to rebuild it, then `python build.py check` again"
@@ -344,7 +344,7 @@ def _compare_properties(root: Element, metadata: dict[str, str]) -> Difference |
 @functools.cache
 def toolchain_digest() -> str:
     """This process's toolchain, hashed once: only asked when a file differs."""
-    from omnipress.dependencies import toolchain_digest as digest
+    from omnipress.build.dependencies import toolchain_digest as digest
 
     return digest()
 

@@ -17,11 +17,11 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from omnipress.build.manifest import Manifest, sha256_of
+from omnipress.build.output_files import read_output_file
+from omnipress.content.model import Project
+from omnipress.content.resolve import children_of, effective_cta, references_in
 from omnipress.errors import ContentError, Problems, UsageError, did_you_mean, make_printable
-from omnipress.manifest import Manifest, sha256_of
-from omnipress.model import Project
-from omnipress.output_files import read_output_file
-from omnipress.resolve import children_of, effective_cta, references_in
 
 EXIT_OK = 0
 
@@ -68,8 +68,8 @@ class WhereUsed:
 
 def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
     """Every use of ``block_id``; UsageError for an unknown id or when there is no build."""
-    from omnipress.builder import load_and_validate
-    from omnipress.check import read_manifest_or_explain
+    from omnipress.build.builder import load_and_validate
+    from omnipress.check.check import read_manifest_or_explain
 
     manifest = read_manifest_or_explain(output)
     project: Project | None

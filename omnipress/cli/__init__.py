@@ -18,7 +18,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress import check, scaffold, serve, whereused
+from omnipress.check import check, whereused
+from omnipress.cli import serve
+from omnipress.content import scaffold
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, printable
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -104,7 +106,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def default_jobs() -> int:
-    from omnipress.workers import default_jobs
+    from omnipress.build.workers import default_jobs
 
     return default_jobs()
 
@@ -144,8 +146,8 @@ def print_problems(console: Console, problems: Sequence[Problem], root: Path | N
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
-    from omnipress.builder import BuildOptions, build
-    from omnipress.progress import BuildProgress, summary
+    from omnipress.build.builder import BuildOptions, build
+    from omnipress.build.progress import BuildProgress, summary
 
     options = BuildOptions(
         content=args.content,

@@ -2,7 +2,7 @@
 
 This module is the command (its options and its run loop) and stays cheap to import, since
 the command line imports it to list its options; the server is in
-:mod:`omnipress.preview_server`.
+:mod:`omnipress.preview.server`.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def run(args: argparse.Namespace, console: Any) -> int:
     """Build, serve the preview, rebuild on save; Ctrl+C stops."""
     from rich.markup import escape
 
-    from omnipress.builder import BuildOptions
-    from omnipress.preview_server import LOOPBACK_NAMES, Preview, start_server
+    from omnipress.build.builder import BuildOptions
+    from omnipress.preview.server import LOOPBACK_NAMES, Preview, start_server
 
     if not args.content.is_dir():
         raise UsageError(

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from omnipress.content.model import Brand
+from omnipress.content.schema import FieldSpec, validate_fields
 from omnipress.errors import Problems
-from omnipress.model import Brand
-from omnipress.schema import FieldSpec, validate_fields
 
 DEFAULT_COLORS = {
     "primary": "#0B3C5D",

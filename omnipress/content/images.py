@@ -2,7 +2,7 @@
 
 Everything here is copied byte for byte to ``output/blog/assets/`` and served beside the blog,
 so a file is published only when it is an image we can vouch for: its first bytes are those of
-a PNG, JPEG, GIF or WebP named as such, or it is an SVG that :mod:`omnipress.svg` parses as a
+a PNG, JPEG, GIF or WebP named as such, or it is an SVG that :mod:`content.svg` parses as a
 plain drawing. The name alone proves nothing (an ``.html`` page or an ``id_rsa`` renamed
 ``.png``); nor does a folder: a symbolic link anywhere under ``images/`` is refused, since it
 can point anywhere on the disk. Sizes are read from the open file's ``fstat`` before a byte
@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from omnipress.content.sources import LINK_HINT, LINK_REFUSED
+from omnipress.content.svg import MAX_FINDINGS, svg_findings
 from omnipress.errors import Problems
-from omnipress.sources import LINK_HINT, LINK_REFUSED
-from omnipress.svg import MAX_FINDINGS, svg_findings
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """Per image. A blog image or a logo is well under a megabyte once exported for the web; a

@@ -1,4 +1,4 @@
-"""Reading ``content/`` into a validated :class:`~omnipress.model.Project`.
+"""Reading ``content/`` into a validated :class:`~omnipress.content.model.Project`.
 
 Every problem is collected with its file and line rather than raised, so one run reports them
 all. Front matter is read with YAML's safe loader and never evaluated as a template.
@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from omnipress.brand import brand_of, check_brand, page_size
-from omnipress.errors import Problems, did_you_mean, find_line
-from omnipress.images import IMAGE_SUFFIXES, collect_images, vet_image
-from omnipress.model import (
+from omnipress.content.brand import brand_of, check_brand, page_size
+from omnipress.content.images import IMAGE_SUFFIXES, collect_images, vet_image
+from omnipress.content.model import (
     CHANNEL_NAMES,
     Block,
     Campaign,
@@ -23,9 +22,9 @@ from omnipress.model import (
     Site,
     digest_of,
 )
-from omnipress.names import check_file_name
-from omnipress.resolve import MARKER
-from omnipress.schema import (
+from omnipress.content.names import check_file_name
+from omnipress.content.resolve import MARKER
+from omnipress.content.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
@@ -35,7 +34,7 @@ from omnipress.schema import (
     SITE_FIELDS,
     validate_fields,
 )
-from omnipress.sources import (
+from omnipress.content.sources import (
     check_markup_limits,
     content_files,
     parse_yaml,
@@ -43,6 +42,7 @@ from omnipress.sources import (
     read_text,
     rel_name,
 )
+from omnipress.errors import Problems, did_you_mean, find_line
 
 
 def load_site(root: Path, problems: Problems) -> Site | None:

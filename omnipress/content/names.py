@@ -13,8 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from omnipress.content.links import Refusal
 from omnipress.errors import Problems
-from omnipress.links import Refusal
 
 MAX_ID_LENGTH = 80  # an id is a file name and part of a URL; file systems stop at 255 bytes
 # \A and \Z, not ^ and $: '$' also matches before a final newline, so "x\n" was an id (and

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from omnipress.content.model import Block, Campaign, Post, Project
 from omnipress.errors import Problems, did_you_mean, find_line
-from omnipress.model import Block, Campaign, Post, Project
 
 # Forgiving about spacing and case ("[[ Block: cta-rfi ]]"): a typo must not publish the
 # marker as text. Up to three spaces of indent, as in Markdown; four or more make it code.

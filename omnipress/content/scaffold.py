@@ -1,6 +1,6 @@
 """``python build.py new post|block|campaign NAME``: start a file without reading the schema.
 
-Each file is written from the schema tables in :mod:`omnipress.schema` (so it cannot drift
+Each file is written from the schema tables in :mod:`omnipress.content.schema` (so it cannot drift
 from what the loader accepts), with a comment above every field saying what it is for, today's
 date, and the site's defaults: its default CTA, its first author bio, its default hashtags.
 A new post builds and passes ``check`` as it is; the marketer then replaces the placeholder
@@ -17,8 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from omnipress.errors import UsageError
-from omnipress.schema import (
+from omnipress.content.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
@@ -29,6 +28,7 @@ from omnipress.schema import (
     POST_FIELDS,
     FieldSpec,
 )
+from omnipress.errors import UsageError
 
 KINDS = ("post", "block", "campaign")
 FALLBACK_HASHTAGS = ("Marketing", "Insights", "News")
@@ -126,8 +126,8 @@ def fields_text(
 
 def read_defaults(content: Path) -> SiteDefaults:
     """The site's defaults and what exists already, read with the real loader."""
+    from omnipress.content.loader import load_block, load_post, load_site
     from omnipress.errors import ContentError, Problems
-    from omnipress.loader import load_block, load_post, load_site
 
     content = content.resolve()
     problems = Problems()

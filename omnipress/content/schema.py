@@ -13,14 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from omnipress.errors import Problems, did_you_mean
-from omnipress.links import Refusal, base_url_problem, path_problem, url_problem
+from omnipress.content.links import Refusal, base_url_problem, path_problem, url_problem
 
 # the id grammar lives with the other rules for names (names.py); re-exported here, where the
 # field tables and the scaffolder have always found it
-from omnipress.names import ID_PATTERN as ID_PATTERN
-from omnipress.names import ID_RULE, id_problem, is_id
-from omnipress.names import MAX_ID_LENGTH as MAX_ID_LENGTH
+from omnipress.content.names import ID_PATTERN as ID_PATTERN
+from omnipress.content.names import ID_RULE, id_problem, is_id
+from omnipress.content.names import MAX_ID_LENGTH as MAX_ID_LENGTH
+from omnipress.errors import Problems, did_you_mean
 
 HASHTAG_PATTERN = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
 

@@ -17,8 +17,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from omnipress.errors import Problems
-from omnipress.yamlnodes import (
+from omnipress.content.yamlnodes import (
     ALIAS_LIMIT,
     ANCHOR,
     CYCLE,
@@ -26,6 +25,7 @@ from omnipress.yamlnodes import (
     locate_alias,
     non_text_keys,
 )
+from omnipress.errors import Problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Past this a file is refused: real posts are tens of kilobytes; megabytes mean a paste gone

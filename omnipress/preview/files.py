@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from omnipress.writer import previous_dir
+from omnipress.build.writer import previous_dir
 
 SWAP_WAIT_SECONDS = 2.0
 """How long a request waits for a swap in progress: far longer than two renames take."""

@@ -13,13 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from omnipress.build.manifest import Manifest
 from omnipress.channels import CHANNELS
-from omnipress.errors import Problem
-from omnipress.links import url_parts, utm_params
-from omnipress.manifest import Manifest
-from omnipress.model import Project
-from omnipress.preview_files import read_output_text
-from omnipress.rules import (
+from omnipress.channels.rules import (
     HASHTAG_PATTERN,
     HASHTAGS_MAX,
     HASHTAGS_MIN,
@@ -29,7 +25,11 @@ from omnipress.rules import (
     check_linkedin,
     linkedin_hook,
 )
-from omnipress.views import display_date
+from omnipress.channels.views import display_date
+from omnipress.content.links import url_parts, utm_params
+from omnipress.content.model import Project
+from omnipress.errors import Problem
+from omnipress.preview.files import read_output_text
 
 OUTPUT_PREFIX = "/output/"
 
@@ -111,13 +111,13 @@ class CheckResults:
 
 
 def run_check_safely(output: Path, content: Path, templates: Path) -> CheckResults:
-    """Run `check` (``omnipress.check.run_check``) if this version of omnipress has it.
+    """Run `check` (``omnipress.check.check.run_check``) if this version of omnipress has it.
 
     The preview must keep working when `check` is missing or fails, so any problem here
     becomes "not checked" with a note, never an error page.
     """
     try:
-        from omnipress.check import run_check  # type: ignore[import-not-found,unused-ignore]
+        from omnipress.check.check import run_check  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return CheckResults(False, {}, note="`check` is not available in this version")
     try:

@@ -7,7 +7,7 @@ small script, which asks ``/__preview__/build`` for the build number and reloads
 a save has produced a new build (or a new error).
 
 Watching is watchfiles' job (no hand-written watcher); serving is the standard library's
-``ThreadingHTTPServer``. Builds go through :func:`omnipress.builder.build`, so a failed build
+``ThreadingHTTPServer``. Builds go through :func:`omnipress.build.builder.build`, so a failed build
 leaves the last good ``output/`` in place, and the preview shows the error above it.
 """
 
@@ -29,11 +29,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 
-from omnipress.builder import BuildOptions, BuildReport, build, load_and_validate
+from omnipress.build.builder import BuildOptions, BuildReport, build, load_and_validate
+from omnipress.build.manifest import Manifest
+from omnipress.build.writer import BuildLocked
+from omnipress.content.model import Project
 from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
-from omnipress.manifest import Manifest
-from omnipress.model import Project
-from omnipress.preview import (
+from omnipress.preview.files import read_output
+from omnipress.preview.preview import (
     OUTPUT_PREFIX,
     CheckResults,
     ProblemView,
@@ -42,8 +44,6 @@ from omnipress.preview import (
     problem_views,
     run_check_safely,
 )
-from omnipress.preview_files import read_output
-from omnipress.writer import BuildLocked
 
 BUILD_ENDPOINT = "/__preview__/build"
 STATIC_PREFIX = "/__preview__/"

@@ -20,8 +20,8 @@ from typing import ClassVar
 import markdown
 import nh3
 
-from omnipress.links import url_parts
-from omnipress.resolve import Reference, split_segments
+from omnipress.content.links import url_parts
+from omnipress.content.resolve import Reference, split_segments
 
 MARKDOWN_EXTENSIONS = [
     "tables",

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import markdown
 
-from omnipress.markup import Cleaning, sanitize_html
+from omnipress.text.markup import Cleaning, sanitize_html
 
 BULLET = "•"
 BLOCK_TAGS = {"p", "div", "blockquote", "table", "tr", "ul", "ol", "dl", "pre", "figure",
