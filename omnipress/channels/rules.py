@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from omnipress.content.links import URL_PATTERN
 from omnipress.errors import make_printable
 
 LINKEDIN_MAX_CHARS = 3000
@@ -20,7 +21,6 @@ HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
 BLOG_TITLE_MAX = 60
 META_DESCRIPTION_MAX = 160
 
-URL_PATTERN = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")
 CAMEL_CASE = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*)*$")

@@ -9,6 +9,7 @@ import unicodedata
 from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+URL_PATTERN = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 
 def with_utm(url: str, source: str, medium: str, campaign: str, extra: dict[str, str]) -> str:
