@@ -25,10 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import jinja2
-
 from omnipress import __version__
 from omnipress.build.manifest import EXISTS, MISSING
+from omnipress.channels.recording import RecordingEnvironment
 from omnipress.content.model import Project, digest_of
 from omnipress.errors import Problem, Problems
 from omnipress.text.markup import Cleaning
@@ -92,24 +91,6 @@ class Recording(dict[str, V]):
     def items(self) -> Any:
         self.everything = True
         return super().items()
-
-
-class RecordingEnvironment(jinja2.Environment):
-    """A Jinja environment that notes every template name it loads, from its cache or not,
-    including those pulled in by ``extends``, ``include`` and ``import``."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.loaded: dict[str, None] = {}
-
-    def _load_template(
-        self,
-        name: str,
-        globals: Any,
-    ) -> jinja2.Template:
-        # Every get_template/select_template (and so every extends/include) passes here.
-        self.loaded[name] = None
-        return super()._load_template(name, globals)
 
 
 def file_digest(path: Path) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markdown
 
-from omnipress.build.dependencies import RecordingEnvironment
+from omnipress.channels.recording import RecordingEnvironment
 from omnipress.content.model import Campaign, Post, Project
 from omnipress.errors import Problems
 from omnipress.text.markup import Cleaning, new_markdown
