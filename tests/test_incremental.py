@@ -347,3 +347,28 @@ def test_every_output_records_its_inputs_even_when_a_conversion_is_reused(
         assert "templates:blocks/quote.html" in outcome.depends
         (removed,) = [c.removed for c in outcome.cleaning.values() if c.removed]
         assert any("images/team.svg" in r for r in removed)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["errors.py", "content/model.py", "text/markup.py", "channels/pdf.py", "check/consistency.py",
+     "cli/__init__.py", "build/dependencies.py"],
+)  # fmt: skip
+def test_the_toolchain_digest_reads_every_module_of_the_package(
+    module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A code change anywhere in omnipress/ can change the bytes, so none may be left out of
+    the digest (the digest lives in a subpackage, one folder below the package's root)."""
+    import omnipress
+    from omnipress.build import dependencies
+
+    read: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def recording(self: Path) -> bytes:
+        read.append(self.resolve())
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", recording)
+    dependencies.toolchain_digest()
+    assert (Path(omnipress.__file__).resolve().parent / module) in read

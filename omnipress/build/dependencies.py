@@ -269,7 +269,7 @@ def toolchain_digest() -> str:
     libraries' versions, HarfBuzz's subsetter and the installed fonts. (``SOURCE_DATE_EPOCH``
     is not: the PDF engine pins it, so it cannot change a byte.)"""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # omnipress/, not just omnipress/build/
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
