@@ -18,12 +18,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress.check import check, whereused
-from omnipress.cli import serve
-from omnipress.content import scaffold
-from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError, printable
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+from omnipress.cli import build, check, new, serve, where_used
+from omnipress.cli.options import EXIT_FAILURE, EXIT_USAGE, print_problems
+from omnipress.errors import ContentError, Problems, UsageError, printable
 
 SYSTEM_FAILURES = {
     errno.ENOSPC: "the disk is full",
@@ -60,27 +57,6 @@ examples:
 """
 
 
-def add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--content",
-        type=Path,
-        default=Path("content"),
-        metavar="DIR",
-        help="where the posts, blocks and campaigns are (default: content)",
-    )
-    parser.add_argument(
-        "--templates",
-        type=Path,
-        default=Path("templates"),
-        metavar="DIR",
-        help="where the page designs are (default: templates)",
-    )
-    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                        help="where the finished files go (default: output)")  # fmt: skip
-    parser.add_argument("--debug", action="store_true",
-                        help="show Python tracebacks (for developers)")  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Command:
     """One sub-command: its help line, its options and what it runs. Each command module
@@ -90,31 +66,6 @@ class Command:
     description: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Console], int]
-
-
-def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths(parser)
-    parser.add_argument(
-        "--only",
-        metavar="NAME",
-        help="build only this post (its slug) or this campaign (its file name: its variants "
-        "and the blog pages they link to); the rest of output/ is kept as it was",
-    )
-    parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
-                        help="render in N worker processes at once (default: one per "
-                        f"processor core, here {default_jobs()})")  # fmt: skip
-
-
-def default_jobs() -> int:
-    from omnipress.build.workers import default_jobs
-
-    return default_jobs()
-
-
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return int(text)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -131,50 +82,13 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(console: Console, problems: Sequence[Problem], root: Path | None) -> None:
-    for problem in problems:
-        style = "red" if problem.severity is Severity.ERROR else "yellow"
-        where = escape(problem.location(root))
-        head = f"[bold]{where}[/bold]: " if where else ""
-        console.print(
-            f"{head}[{style}]{problem.severity.value}[/{style}]: {escape(problem.message)}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if problem.hint:
-            console.print(f"    hint: {escape(problem.hint)}", highlight=False, soft_wrap=True)
-
-
-def run_build(args: argparse.Namespace, console: Console) -> int:
-    from omnipress.build.builder import BuildOptions, build
-    from omnipress.build.progress import BuildProgress, summary
-
-    options = BuildOptions(
-        content=args.content,
-        templates=args.templates,
-        output=args.output,
-        only=args.only,
-        jobs=args.jobs or default_jobs(),
-    )
-    with BuildProgress(console) as progress:
-        report = build(options, progress)
-    print_problems(console, report.warnings.warnings, Path.cwd())
-    console.print(
-        f"{summary(len(report.built), len(report.reused), report.seconds)} → {args.output}/",
-        highlight=False,
-        soft_wrap=True,
-        markup=False,
-    )
-    return EXIT_OK
-
-
 COMMANDS: dict[str, Command] = {
     "build": Command(
         help="build the blog pages, PDFs and LinkedIn texts (the default)",
         description="Build every post into every channel. Nothing in output/ changes unless "
         "the whole build succeeds.",
-        add_arguments=add_build_arguments,
-        run=run_build,
+        add_arguments=build.add_arguments,
+        run=build.run,
     ),
     "check": Command(
         help="read the built files back and prove the channels agree",
@@ -189,8 +103,8 @@ COMMANDS: dict[str, Command] = {
         description="Every post, campaign and output file that uses BLOCK_ID (directly or "
         "through another block), from the manifest, with the block's current hash and "
         "whether each use is up to date. An unknown id exits 2.",
-        add_arguments=whereused.add_arguments,
-        run=whereused.run,
+        add_arguments=where_used.add_arguments,
+        run=where_used.run,
     ),
     "serve": Command(
         help="preview every channel in the browser; rebuilds when you save",
@@ -205,8 +119,8 @@ COMMANDS: dict[str, Command] = {
         description="Write content/posts/SLUG.md, content/blocks/ID.md (with --type) or "
         "content/campaigns/NAME.yaml with every field explained, today's date and the site's "
         "defaults. Never overwrites a file.",
-        add_arguments=scaffold.add_arguments,
-        run=scaffold.run,
+        add_arguments=new.add_arguments,
+        run=new.run,
     ),
 }
 

@@ -11,6 +11,7 @@ import argparse
 import threading
 from typing import Any
 
+from omnipress.cli.options import add_paths
 from omnipress.errors import UsageError
 
 
@@ -26,8 +27,6 @@ def port_number(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from omnipress.cli import add_paths
-
     add_paths(parser)
     parser.add_argument(
         "--port",
