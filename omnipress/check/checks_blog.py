@@ -11,13 +11,13 @@ from omnipress.build.manifest import OutputRecord
 from omnipress.build.output_files import output_name
 from omnipress.channels import rules
 from omnipress.check.checkmodel import WARNING
-from omnipress.check.consistency import REBUILD, clip, difference
+from omnipress.check.postcheck import REBUILD, clip, difference
 from omnipress.check.readback import BlogFacts, comparable
 from omnipress.content.links import url_parts
 from omnipress.content.model import Block
 
 if TYPE_CHECKING:
-    from omnipress.check.consistency import PostCheck
+    from omnipress.check.postcheck import PostCheck
 
 
 def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:

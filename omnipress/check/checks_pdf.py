@@ -9,13 +9,13 @@ from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
 from omnipress.channels.glyphs import describe
 from omnipress.check.checkmodel import WARNING
-from omnipress.check.consistency import REBUILD, clip
+from omnipress.check.postcheck import REBUILD, clip
 from omnipress.check.readback import PdfFacts, contains, words
 from omnipress.content.links import url_parts, without_utm
 from omnipress.text.figures import DATES
 
 if TYPE_CHECKING:
-    from omnipress.check.consistency import PostCheck
+    from omnipress.check.postcheck import PostCheck
 
 
 def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:

@@ -31,7 +31,7 @@ from omnipress.channels import CHANNELS, Job
 from omnipress.channels.onepager import onepager_blocks
 from omnipress.channels.pdf import STYLESHEET, render_onepager_html
 from omnipress.check.checkmodel import CheckContext
-from omnipress.check.consistency import clip, closest_passage, difference
+from omnipress.check.postcheck import clip, closest_passage, difference
 from omnipress.check.readback import Element, comparable, parse_html, read_pdf, words
 
 RULE = "freshness.rendered"
