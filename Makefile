@@ -27,6 +27,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports  # the layers and no cycles: see [tool.importlinter] in pyproject.toml
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: lint
