@@ -12,6 +12,7 @@ from omnipress.figures import DATES
 from omnipress.glyphs import describe
 from omnipress.links import url_parts, without_utm
 from omnipress.manifest import OutputRecord
+from omnipress.output_rules import Expect, judge
 from omnipress.readback import PdfFacts, contains, words
 
 if TYPE_CHECKING:
@@ -23,15 +24,8 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
     if pdf.error:
         pc.add(record, "pdf.readable", f"the PDF cannot be read: {pdf.error}", hint=REBUILD)
         return
-    if pdf.pages != 1:
-        pc.add(
-            record,
-            "pdf.one-page",
-            f"the one-pager has {pdf.pages} pages",
-            expected="1",
-            found=str(pdf.pages),
-            hint="show fewer blocks in pdf.blocks, or shorten the summary",
-        )
+    for _rule, finding in judge("pdf", pdf, Expect(ref.title, ref.canonical, ref.source)):
+        pc.add_finding(record, finding)
     missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
     if missing:
         pc.add(

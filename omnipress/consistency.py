@@ -21,6 +21,7 @@ from omnipress.figures import figure_values, figures_in, strings_in
 from omnipress.links import utm_params, without_utm
 from omnipress.manifest import OutputRecord
 from omnipress.model import Block, Post
+from omnipress.output_rules import Expect, judge
 from omnipress.readback import (
     BlogFacts,
     comparable,
@@ -33,7 +34,7 @@ from omnipress.readback import (
 from omnipress.resolve import effective_cta
 from omnipress.views import display_date
 
-REBUILD = "run `python build.py`, then check again"
+REBUILD = rules.REBUILD
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class PostCheck:
         self.ctx.add(
             rule, message, post=self.slug, channel=record.channel, file=record.path, **details
         )
+
+    def add_finding(self, record: OutputRecord, finding: rules.Finding) -> None:
+        self.ctx.add_rule_findings([finding], self.slug, record.channel, record.path)
 
     # -- references ---------------------------------------------------------------------
 
@@ -198,8 +202,8 @@ class PostCheck:
 
     def check_linkedin(self, record: OutputRecord, text: str) -> None:
         ref, project = self.ref, self.ctx.project
-        findings = [f for rule in rules.LINKEDIN_RULES[:-1] for f in rule(text)]
-        findings += rules.check_linkedin_links(text, ref.canonical)
+        expect = Expect(ref.title, ref.canonical, ref.source)
+        findings = [finding for _rule, finding in judge("linkedin", text, expect)]
         self.ctx.add_rule_findings(findings, self.slug, record.channel, record.path)
         links = rules.URL_PATTERN.findall(text)
         campaign = project.campaigns.get(record.campaign) if record.campaign else None

@@ -19,6 +19,7 @@ LINKEDIN_FOLD_CHARS = 210
 HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
 BLOG_TITLE_MAX = 60
 META_DESCRIPTION_MAX = 160
+REBUILD = "run `python build.py`, then check again"
 
 URL_PATTERN = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.links import with_utm
 from omnipress.markup import Cleaning
 from omnipress.model import Block
 from omnipress.plaintext import markdown_to_text
 from omnipress.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
-from omnipress.rules import check_linkedin
 from omnipress.schema import template_fields
 from omnipress.views import cta_view, post_view
 
@@ -107,13 +106,7 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
         hashtags=" ".join("#" + tag.lstrip("#") for tag in view.hashtags),
     )
     text = tidy(text)
-    for finding in check_linkedin(text):
-        env.problems.error(
-            f"LinkedIn post {job.named}: {finding.message} [{finding.rule}]",
-            post.path,
-            post.line_of(finding.rule, "linkedin"),  # a rule is named after its field
-            hint=finding.hint,
-        )
+    report_rules(job, env, text)
     return Rendered(text.encode("utf-8"), tuple(blocks.used))
 
 

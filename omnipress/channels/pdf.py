@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
 from omnipress.errors import find_line
@@ -196,14 +196,10 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     warn_if_fonts_are_subset_slowly(env)
     result = env.pdf.write(layout)
     post = job.post
-    if result.pages != 1:
-        env.problems.error(
-            f"the one-pager of {job.named} runs onto {result.pages} pages "
-            f"(about {result.overflow_mm:.0f} mm too long)",
-            post.path,
-            hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
-        )
-    elif result.fill < MIN_FILL:
+    report_rules(
+        job, env, result, {"pdf.one-page": f" (about {result.overflow_mm:.0f} mm too long)"}
+    )
+    if result.pages == 1 and result.fill < MIN_FILL:
         env.problems.warning(  # rounded, so a post's campaign variants say it once
             f"the one-pager of {post.slug!r} is less than half full: its content ends "
             f"about {round(result.fill * 20) * 5}% of the way down the page",
