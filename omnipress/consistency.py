@@ -266,7 +266,7 @@ class PostCheck:
             site.name,
             site.tagline,
         ]
-        for block_id in record.blocks:
+        for block_id in record.block_hashes():  # shown whole, or read in part (a byline)
             block = project.blocks.get(block_id)
             if block is not None:
                 sources += [block.body, *block.variants.values(), *strings_in(block.fields)]
