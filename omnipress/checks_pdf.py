@@ -26,22 +26,6 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
         return
     for _rule, finding in judge("pdf", pdf, Expect(ref.title, ref.canonical, ref.source)):
         pc.add_finding(record, finding)
-    missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
-    if missing:
-        pc.add(
-            record,
-            "pdf.metadata",
-            "document properties missing: " + ", ".join(missing),
-            hint="set them in the post (title, author, summary, tags)",
-        )
-    if not pdf.lang or not pdf.tagged:
-        pc.add(
-            record,
-            "pdf.metadata",
-            "the PDF is not tagged for accessibility "
-            f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
-            hint=REBUILD,
-        )
     if pdf.unembedded_fonts:
         pc.add(
             record,

@@ -185,6 +185,31 @@ def pdf_one_page(pdf: Any, expect: Expect) -> list[Finding]:
     ]
 
 
+def pdf_metadata(pdf: Any, expect: Expect) -> list[Finding]:
+    findings = []
+    missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
+    if missing:
+        findings.append(
+            Finding(
+                "pdf.metadata",
+                "document properties missing: " + ", ".join(missing),
+                "set them in the post (title, author, summary, tags); the one-pager template "
+                "prints them as <title> and <meta> tags",
+            )
+        )
+    if not pdf.lang or not pdf.tagged:
+        findings.append(
+            Finding(
+                "pdf.metadata",
+                "the PDF is not tagged for accessibility "
+                f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
+                "the one-pager template must set <html lang=…> (site.yaml's language), then "
+                + REBUILD,
+            )
+        )
+    return findings
+
+
 # -- LinkedIn --------------------------------------------------------------------------
 
 
@@ -199,6 +224,10 @@ def linkedin_links(text: Any, expect: Expect) -> list[Finding]:
 
 BLOG_PAGE = "the page's HTML, parsed (readback.read_blog on the rendered bytes / the file)"
 PDF_PAGES = "the page count: WeasyPrint's layout in the build, the PDF read back in check"
+PDF_PROPERTIES = (
+    "title, author, subject, keywords, language, tags: WeasyPrint's document metadata in the "
+    "build (what it writes to the PDF's Info and catalog), the PDF read back in check"
+)
 TEXT = "the text as written (the rendered bytes / the file, decoded)"
 
 OUTPUT_RULES: tuple[OutputRule, ...] = (
@@ -210,6 +239,7 @@ OUTPUT_RULES: tuple[OutputRule, ...] = (
     OutputRule("blog.canonical", "blog", ERROR, None, BLOG_PAGE, blog_canonical),
     OutputRule("blog.scripts", "blog", ERROR, "body", BLOG_PAGE, blog_scripts),
     OutputRule("pdf.one-page", "pdf", ERROR, "pdf.blocks", PDF_PAGES, pdf_one_page),
+    OutputRule("pdf.metadata", "pdf", ERROR, None, PDF_PROPERTIES, pdf_metadata),
     OutputRule("linkedin.length", "linkedin", ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_length)),
     OutputRule("linkedin.hook", "linkedin", ERROR, "linkedin", TEXT,

@@ -11,8 +11,13 @@ from typing import Any
 
 import pytest
 
+from omnipress.builder import load_and_validate
+from omnipress.channels import pdf as pdf_channel
+from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.cli import main
+from omnipress.errors import Problems
 from omnipress.output_rules import OUTPUT_RULES
+from omnipress.readback import read_pdf
 from tests.conftest import ROOT
 from tests.factory import POST, write
 from tests.test_hostile import Project, assert_failed_cleanly, snapshot
@@ -100,6 +105,51 @@ def test_the_build_refuses_a_page_check_would_fail(
     code, text = project.build(capsys)
     assert_failed_cleanly(code, text, project, before)
     assert "error: the blog page of 'test-post': " in text and f"[{rule}]" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('<meta name="keywords" content="{{ post.keywords }}">', "",
+         "document properties missing: keywords"),
+        ('<meta name="author" content="{{ post.author.name }}">\n  <meta name="description" '
+         'content="{{ post.summary }}">', "", "document properties missing: author, subject"),
+        ('<html lang="{{ site.language }}">', "<html>", "the PDF is not tagged"),
+    ],
+    ids=["keywords", "author-subject", "lang"],
+)  # fmt: skip
+def test_the_build_refuses_a_one_pager_without_its_properties(
+    project: Project, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
+) -> None:
+    """The build judges the properties WeasyPrint writes, without reading the PDF back."""
+    code, text = project.build(capsys)
+    assert code == 0, text
+    before = snapshot(project.output)
+    template = project.templates / "pdf" / "onepager.html"
+    source = template.read_text(encoding="utf-8")
+    assert old in source
+    template.write_text(source.replace(old, new, 1), encoding="utf-8")
+    code, text = project.build(capsys)
+    assert_failed_cleanly(code, text, project, before)
+    assert f"error: the one-pager of 'test-post': {message}" in text and "[pdf.metadata]" in text
+
+
+def test_the_facts_the_build_judges_a_one_pager_by_are_those_check_reads(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, text = project.build(capsys)
+    assert code == 0, text
+    project_data = load_and_validate(project.content, Problems())
+    env = RenderEnvironment(project_data, project.templates.resolve())
+    post = project_data.posts["test-post"]
+    job = Job(post, None, pdf_channel.CHANNEL)
+    layout, _used = pdf_channel.lay_out_onepager(job, env)
+    laid_out = pdf_channel.LaidOutFacts.of(layout)
+    read = read_pdf((project.output / job.path).read_bytes())
+    assert laid_out.pages == read.pages == 1
+    assert laid_out.metadata == {k: read.metadata[k] for k in laid_out.metadata}
+    assert all(laid_out.metadata.values())
+    assert (laid_out.lang, laid_out.tagged) == (read.lang, read.tagged) == ("en-GB", True)
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,34 @@ class PdfResult:
 
 
 @dataclass(frozen=True)
+class LaidOutFacts:
+    """What ``check`` reads from a one-pager's page count and properties, known from the
+    layout without reading the PDF back: WeasyPrint writes exactly these (Info's Title,
+    Author = the authors joined, Subject = the description, Keywords joined; the catalog's
+    Lang; structure tags for a PDF/UA variant)."""
+
+    pages: int
+    metadata: dict[str, str]
+    lang: str | None
+    tagged: bool
+
+    @classmethod
+    def of(cls, layout: Layout) -> LaidOutFacts:
+        meta = layout.document.metadata
+        return cls(
+            pages=layout.pages,
+            metadata={
+                "title": meta.title or "",
+                "author": ", ".join(meta.authors or ()),
+                "subject": meta.description or "",
+                "keywords": ", ".join(meta.keywords or ()),
+            },
+            lang=meta.lang or None,
+            tagged=PDF_VARIANT.startswith("pdf/ua"),
+        )
+
+
+@dataclass(frozen=True)
 class Layout:
     """One one-pager laid out but not yet written: enough to count its pages and measure it,
     so choosing what fits costs layouts only, and the chosen one is written once."""
@@ -197,7 +225,10 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     result = env.pdf.write(layout)
     post = job.post
     report_rules(
-        job, env, result, {"pdf.one-page": f" (about {result.overflow_mm:.0f} mm too long)"}
+        job,
+        env,
+        LaidOutFacts.of(layout),
+        {"pdf.one-page": f" (about {result.overflow_mm:.0f} mm too long)"},
     )
     if result.pages == 1 and result.fill < MIN_FILL:
         env.problems.warning(  # rounded, so a post's campaign variants say it once
