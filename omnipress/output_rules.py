@@ -250,7 +250,10 @@ OUTPUT_RULES: tuple[OutputRule, ...] = (
                linkedin_rule(rules.check_linkedin_hashtags)),
     OutputRule("linkedin.links", "linkedin", ERROR, "linkedin", TEXT, linkedin_links),
 )  # fmt: skip
-"""``blog.meta-description``'s severity is its missing page's; a long one is a warning."""
+"""Severities as a user reads them: search-result length guidance (title ≈ 60, description
+≈ 160) is a warning, whatever the row says for the rule's other findings (a page with no
+description at all is an error); hard channel limits (one page, 3,000 characters, hook 210,
+3–5 hashtags, one link) are errors. Each finding carries its own severity."""
 
 
 def rules_for(channel: str) -> tuple[OutputRule, ...]:
