@@ -54,6 +54,14 @@ class Writer:
         chosen = [self.rng.choice(WORDS) for _ in range(words)]
         return " ".join(chosen).capitalize() + "."
 
+    def within(self, limit: int, words: int, prefix: str = "") -> str:
+        """A sentence of about ``words`` words that fits in ``limit`` characters with its
+        ``prefix``: what a search result shows of a title (60) or a description (160)."""
+        text = self.sentence(words)[:-1]
+        while len(prefix) + len(text) + 1 > limit and " " in text:
+            text = text.rsplit(" ", 1)[0]
+        return prefix + text + "."
+
     def paragraph(self, sentences: int = 5) -> str:
         return " ".join(self.sentence(self.rng.randint(9, 18)) for _ in range(sentences))
 
@@ -154,10 +162,10 @@ def make_post(corpus: Corpus, number: int, by_type: dict[str, list[str]], writer
     )
     cta = f"cta: cta-{rng.randint(1, 2)}\n" if rng.random() < 0.2 else ""
     text = f"""---
-title: "Post {number}: {writer.sentence(6)[:-1]}"
+title: "{writer.within(60, 6, f"Post {number}: ")[:-1]}"
 date: 2025-{1 + number % 12:02d}-{1 + number % 28:02d}
 author: bio-{number % 4}
-summary: "{writer.sentence(22)}"
+summary: "{writer.within(160, 22)}"
 tags: [{", ".join(tags)}]
 {cta}linkedin:
   hook: "{hook}"

@@ -20,8 +20,8 @@ import pytest
 from omnipress.build.manifest import Manifest
 from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
+from omnipress.channels.readback import read_pdf
 from omnipress.check.check import CheckReport, run_check
-from omnipress.check.readback import read_pdf
 from omnipress.cli import main
 from omnipress.content.loader import load_project
 from omnipress.content.model import Post

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omnipress.check.readback import comparable, contains
+from omnipress.channels.readback import comparable, contains
 from omnipress.text.figures import figure_values, figures_in
 
 

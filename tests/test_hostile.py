@@ -474,7 +474,7 @@ def test_a_one_pager_that_cannot_fit_names_the_post_and_the_overflow(
     project.post(POST.replace("blocks: [stat-one]", f"blocks: [{ids}]"))
     code, text = project.build(capsys)
     assert_failed_cleanly(code, text, project, before)
-    assert "the one-pager of 'test-post' runs onto" in text
+    assert "the one-pager of 'test-post': the one-pager runs onto" in text
     assert "mm too long" in text and "about 0 mm" not in text
 
 

@@ -242,7 +242,9 @@ def test_a_post_that_lists_its_blocks_keeps_them_even_when_they_overflow(
     listed = post(article(ids[:1]), front=f"pdf:\n  blocks: [{', '.join(ids)}]\n")
     built = build(tmp_path, {"listed": listed}, capsys)
     assert built.code == 1
-    assert re.search(r"error: the one-pager of 'listed' runs onto [2-9] pages", built.text)
+    assert re.search(
+        r"error: the one-pager of 'listed': the one-pager runs onto [2-9] pages", built.text
+    )
     assert "hint: show fewer blocks in pdf.blocks" in built.text
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markdown
 
+from omnipress.channels.output_rules import WARNING, Expect, judge
 from omnipress.channels.recording import RecordingEnvironment
 from omnipress.content.model import Campaign, Post, Project
 from omnipress.errors import Problems
@@ -127,3 +128,27 @@ class RenderEnvironment:
 
     def cleaning_for(self, path: Path) -> Cleaning:
         return self.cleaning.setdefault(path, Cleaning())
+
+
+RULE_SUBJECTS = {"blog": "the blog page of", "pdf": "the one-pager of", "linkedin": "LinkedIn post"}
+"""How a build problem names the output a rule is about (``check`` names its file instead)."""
+
+
+def report_rules(
+    job: Job, env: RenderEnvironment, facts: Any, details: dict[str, str] | None = None
+) -> None:
+    """Judge what was just rendered by the rules ``check`` will judge the file by, so a build
+    that succeeds cannot fail ``check``: same rule, same message, same severity. ``details``
+    adds what only the build knows to a rule's message (how far a one-pager overflows)."""
+    site, post = env.project.site, job.post
+    expect = Expect(post.title, site.post_url(post.slug))
+    for rule, finding in judge(job.channel.name, facts, expect):
+        detail = (details or {}).get(finding.rule, "")
+        report = env.problems.warning if finding.severity == WARNING else env.problems.error
+        report(
+            f"{RULE_SUBJECTS[job.channel.name]} {job.named}: {finding.message}{detail} "
+            f"[{finding.rule}]",
+            post.path if rule.field else env.templates / job.channel.name,
+            post.line_of(finding.rule, rule.field) if rule.field else None,
+            finding.hint,
+        )

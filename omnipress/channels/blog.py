@@ -10,8 +10,9 @@ import json
 
 from markupsafe import Markup
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.channels.readback import read_blog
 from omnipress.channels.views import cta_view, post_view
 from omnipress.text.markup import remote_resources
 
@@ -79,7 +80,9 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
             hint="the build fetched nothing, but readers' browsers will: serve files from "
             "blog/assets/ instead",
         )
-    return Rendered(html.encode("utf-8"), tuple(blocks.used))
+    data = html.encode("utf-8")
+    report_rules(job, env, read_blog(data))
+    return Rendered(data, tuple(blocks.used))
 
 
 CHANNEL = Channel(

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
-from omnipress.channels.rules import check_linkedin
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.views import cta_view, post_view
 from omnipress.content.links import with_utm
 from omnipress.content.model import Block
@@ -107,13 +106,7 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
         hashtags=" ".join("#" + tag.lstrip("#") for tag in view.hashtags),
     )
     text = tidy(text)
-    for finding in check_linkedin(text):
-        env.problems.error(
-            f"LinkedIn post {job.named}: {finding.message} [{finding.rule}]",
-            post.path,
-            post.line_of(finding.rule, "linkedin"),  # a rule is named after its field
-            hint=finding.hint,
-        )
+    report_rules(job, env, text)
     return Rendered(text.encode("utf-8"), tuple(blocks.used))
 
 

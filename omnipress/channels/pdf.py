@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
@@ -43,6 +43,34 @@ class PdfResult:
     files: tuple[Path, ...] = ()  # what WeasyPrint read: the stylesheet, images, fonts
     fill: float = 1.0  # how much of the first page's height the content uses, 0 to 1
     boxes: tuple[str, ...] = ()  # characters no font has, drawn as empty boxes
+
+
+@dataclass(frozen=True)
+class LaidOutFacts:
+    """What ``check`` reads from a one-pager's page count and properties, known from the
+    layout without reading the PDF back: WeasyPrint writes exactly these (Info's Title,
+    Author = the authors joined, Subject = the description, Keywords joined; the catalog's
+    Lang; structure tags for a PDF/UA variant)."""
+
+    pages: int
+    metadata: dict[str, str]
+    lang: str | None
+    tagged: bool
+
+    @classmethod
+    def of(cls, layout: Layout) -> LaidOutFacts:
+        meta = layout.document.metadata
+        return cls(
+            pages=layout.pages,
+            metadata={
+                "title": meta.title or "",
+                "author": ", ".join(meta.authors or ()),
+                "subject": meta.description or "",
+                "keywords": ", ".join(meta.keywords or ()),
+            },
+            lang=meta.lang or None,
+            tagged=PDF_VARIANT.startswith("pdf/ua"),
+        )
 
 
 @dataclass(frozen=True)
@@ -196,14 +224,13 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     warn_if_fonts_are_subset_slowly(env)
     result = env.pdf.write(layout)
     post = job.post
-    if result.pages != 1:
-        env.problems.error(
-            f"the one-pager of {job.named} runs onto {result.pages} pages "
-            f"(about {result.overflow_mm:.0f} mm too long)",
-            post.path,
-            hint="show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
-        )
-    elif result.fill < MIN_FILL:
+    report_rules(
+        job,
+        env,
+        LaidOutFacts.of(layout),
+        {"pdf.one-page": f" (about {result.overflow_mm:.0f} mm too long)"},
+    )
+    if result.pages == 1 and result.fill < MIN_FILL:
         env.problems.warning(  # rounded, so a post's campaign variants say it once
             f"the one-pager of {post.slug!r} is less than half full: its content ends "
             f"about {round(result.fill * 20) * 5}% of the way down the page",

@@ -20,6 +20,7 @@ LINKEDIN_FOLD_CHARS = 210
 HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
 BLOG_TITLE_MAX = 60
 META_DESCRIPTION_MAX = 160
+REBUILD = "run `python build.py`, then check again"
 
 HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")
 CAMEL_CASE = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")

@@ -147,7 +147,7 @@ class CheckContext:
         return self._block_texts[key]
 
     def _render_block(self, block_id: str, channel: str) -> str:
-        from omnipress.check.readback import parse_html
+        from omnipress.channels.readback import parse_html
 
         env = self.render_env
         block = self.project.blocks[block_id]

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from omnipress.build.manifest import OutputRecord
 from omnipress.build.output_files import output_name
-from omnipress.channels import rules
-from omnipress.check.checkmodel import WARNING
+from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.readback import BlogFacts, comparable
 from omnipress.check.postcheck import REBUILD, clip, difference
-from omnipress.check.readback import BlogFacts, comparable
 from omnipress.content.links import url_parts
 from omnipress.content.model import Block
 
@@ -22,61 +21,10 @@ if TYPE_CHECKING:
 
 def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
     ref = pc.ref
-    structure = list(page.document.problems)
-    if (page.document.doctype or "").lower() != "html":
-        structure.insert(0, "no <!DOCTYPE html> declaration")
-    if not page.lang:
-        structure.append("<html> has no lang attribute")
-    if not page.has_charset:
-        structure.append('no <meta charset="utf-8">')
-    if page.title is None:
-        structure.append("no <title>")
-    for problem in structure[:5]:
-        pc.add(
-            record,
-            "blog.html",
-            f"invalid HTML5 structure: {problem}",
-            hint="fix the blog templates, then " + REBUILD,
-        )
-    if len(page.h1s) != 1:
-        pc.add(
-            record,
-            "blog.h1",
-            f"the page has {len(page.h1s)} <h1> headings; it needs exactly one, the post title",
-            expected=f"1 <h1>: {ref.title}",
-            found="; ".join(page.h1s) or "none",
-            hint="use ## (an <h2>) for headings inside the post body",
-        )
-    elif page.h1s[0] != ref.title:
-        pc.add(
-            record,
-            "blog.h1",
-            f"the <h1> is not the post title (from {ref.source})",
-            expected=ref.title,
-            found=page.h1s[0],
-        )
-    if page.title and len(page.title) > rules.BLOG_TITLE_MAX:
-        pc.add(
-            record,
-            "blog.title-length",
-            f"<title> is {len(page.title)} characters; search results cut it at about "
-            f"{rules.BLOG_TITLE_MAX}",
-            expected=f"≤ {rules.BLOG_TITLE_MAX}",
-            found=str(len(page.title)),
-            severity=WARNING,
-            hint="shorten the post title",
-        )
-    check_description(pc, record, page)
-    if page.canonical != ref.canonical:
-        pc.add(
-            record,
-            "blog.canonical",
-            "the canonical URL is not the post's address",
-            expected=ref.canonical,
-            found=page.canonical or "none",
-        )
+    expect = Expect(ref.title, ref.canonical, ref.source)
+    for _rule, finding in judge("blog", page, expect):
+        pc.add_finding(record, finding)
     check_images(pc, record, page)
-    check_scripts(pc, record, page)
     check_blog_facts(pc, record, page)
     cta = pc.cta_reference(None)
     if cta is not None:
@@ -97,26 +45,6 @@ def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
             block = pc.ctx.project.blocks.get(block_id)
             if block is not None and block.type != "cta":
                 check_blog_block(pc, record, page, block)
-
-
-def check_description(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
-    description = page.description
-    if not description or not description.strip():
-        pc.add(
-            record,
-            "blog.meta-description",
-            "the page has no meta description",
-            hint="set description (or summary) in the post's front matter",
-        )
-    elif len(description) > rules.META_DESCRIPTION_MAX:
-        pc.add(
-            record,
-            "blog.meta-description",
-            f"the meta description is {len(description)} characters",
-            expected=f"≤ {rules.META_DESCRIPTION_MAX}",
-            found=str(len(description)),
-            hint="shorten description (or summary) in the post's front matter",
-        )
 
 
 def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
@@ -154,26 +82,6 @@ def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
                     f"line {image.line}: image {image.src!r} is not in output/ ({target})",
                     hint=REBUILD,
                 )
-
-
-def check_scripts(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
-    for script in page.scripts:
-        if script.type == "application/ld+json" and script.in_head and not script.src:
-            continue  # the page's own structured data
-        what = f"src={script.src!r}" if script.src else f"type={script.type or 'text/javascript'!r}"
-        pc.add(
-            record,
-            "blog.scripts",
-            f"line {script.line}: a <script {what}> is on the page",
-            hint="content may not run scripts; remove it from the post or template",
-        )
-    for handler in page.handlers:
-        pc.add(
-            record,
-            "blog.scripts",
-            f"active content on the page: {handler}",
-            hint="content may not run scripts",
-        )
 
 
 def check_blog_facts(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:

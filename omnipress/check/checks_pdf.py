@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
 from omnipress.channels.glyphs import describe
+from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.readback import PdfFacts, contains, words
 from omnipress.check.checkmodel import WARNING
 from omnipress.check.postcheck import REBUILD, clip
-from omnipress.check.readback import PdfFacts, contains, words
 from omnipress.content.links import url_parts, without_utm
 from omnipress.text.figures import DATES
 
@@ -23,31 +24,8 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
     if pdf.error:
         pc.add(record, "pdf.readable", f"the PDF cannot be read: {pdf.error}", hint=REBUILD)
         return
-    if pdf.pages != 1:
-        pc.add(
-            record,
-            "pdf.one-page",
-            f"the one-pager has {pdf.pages} pages",
-            expected="1",
-            found=str(pdf.pages),
-            hint="show fewer blocks in pdf.blocks, or shorten the summary",
-        )
-    missing = [k for k in ("title", "author", "subject", "keywords") if not pdf.metadata[k]]
-    if missing:
-        pc.add(
-            record,
-            "pdf.metadata",
-            "document properties missing: " + ", ".join(missing),
-            hint="set them in the post (title, author, summary, tags)",
-        )
-    if not pdf.lang or not pdf.tagged:
-        pc.add(
-            record,
-            "pdf.metadata",
-            "the PDF is not tagged for accessibility "
-            f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
-            hint=REBUILD,
-        )
+    for _rule, finding in judge("pdf", pdf, Expect(ref.title, ref.canonical, ref.source)):
+        pc.add_finding(record, finding)
     if pdf.unembedded_fonts:
         pc.add(
             record,

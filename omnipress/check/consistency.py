@@ -14,13 +14,14 @@ from collections import defaultdict
 
 from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
-from omnipress.check.checkmodel import CheckContext
-from omnipress.check.postcheck import REBUILD, PostCheck
-from omnipress.check.readback import (
+from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.readback import (
     contains,
     read_pdf,
     read_text,
 )
+from omnipress.check.checkmodel import CheckContext
+from omnipress.check.postcheck import REBUILD, PostCheck
 from omnipress.content.links import utm_params
 
 
@@ -70,8 +71,8 @@ class ConsistencyCheck(PostCheck):
 
     def check_linkedin(self, record: OutputRecord, text: str) -> None:
         ref, project = self.ref, self.ctx.project
-        findings = [f for rule in rules.LINKEDIN_RULES[:-1] for f in rule(text)]
-        findings += rules.check_linkedin_links(text, ref.canonical)
+        expect = Expect(ref.title, ref.canonical, ref.source)
+        findings = [finding for _rule, finding in judge("linkedin", text, expect)]
         self.ctx.add_rule_findings(findings, self.slug, record.channel, record.path)
         links = rules.URL_PATTERN.findall(text)
         campaign = project.campaigns.get(record.campaign) if record.campaign else None

@@ -12,16 +12,23 @@ import difflib
 from dataclasses import dataclass
 
 from omnipress.build.manifest import OutputRecord
+from omnipress.channels import rules
 from omnipress.channels.onepager import onepager_blocks
+from omnipress.channels.readback import (
+    BlogFacts,
+    comparable,
+    contains,
+    read_blog,
+    words,
+)
 from omnipress.channels.views import display_date
 from omnipress.check.checkmodel import CheckContext
-from omnipress.check.readback import BlogFacts, comparable, contains, read_blog, words
 from omnipress.content.links import without_utm
 from omnipress.content.model import Block, Post
 from omnipress.content.resolve import effective_cta
 from omnipress.text.figures import figure_values, figures_in, strings_in
 
-REBUILD = "run `python build.py`, then check again"
+REBUILD = rules.REBUILD
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class PostCheck:
         self.ctx.add(
             rule, message, post=self.slug, channel=record.channel, file=record.path, **details
         )
+
+    def add_finding(self, record: OutputRecord, finding: rules.Finding) -> None:
+        self.ctx.add_rule_findings([finding], self.slug, record.channel, record.path)
 
     # -- references ---------------------------------------------------------------------
 
@@ -175,7 +185,7 @@ class PostCheck:
             site.name,
             site.tagline,
         ]
-        for block_id in record.blocks:
+        for block_id in record.block_hashes():  # shown whole, or read in part (a byline)
             block = project.blocks.get(block_id)
             if block is not None:
                 sources += [block.body, *block.variants.values(), *strings_in(block.fields)]

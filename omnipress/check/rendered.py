@@ -30,9 +30,9 @@ from omnipress.build.manifest import OutputRecord, sha256_of
 from omnipress.channels import CHANNELS, Job
 from omnipress.channels.onepager import onepager_blocks
 from omnipress.channels.pdf import STYLESHEET, render_onepager_html
+from omnipress.channels.readback import Element, comparable, parse_html, read_pdf, words
 from omnipress.check.checkmodel import CheckContext
 from omnipress.check.postcheck import clip, closest_passage, difference
-from omnipress.check.readback import Element, comparable, parse_html, read_pdf, words
 
 RULE = "freshness.rendered"
 REBUILD = "run `python build.py` to rebuild it, then `python build.py check` again"

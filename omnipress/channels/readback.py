@@ -47,11 +47,22 @@ class Element:
     children: list[Element | str] = field(default_factory=list)
 
     def iter(self) -> Iterator[Element]:
-        """This element and every element inside it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        """This element and every element inside it, in document order.
+
+        A stack, not nested generators: a page is walked a dozen times per read, and each
+        level of ``yield from`` cost every element deep in the page a step more (the build
+        reads every blog page it renders, see ``output_rules``)."""
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(reversed([c for c in element.children if isinstance(c, Element)]))
+
+    @functools.cached_property
+    def everything(self) -> list[Element]:
+        """``iter()`` as a list, made once: read only after the page is parsed, and every
+        read of a page searches it a dozen times."""
+        return list(self.iter())
 
     def get(self, name: str) -> str | None:
         return self.attrs.get(name)
@@ -65,7 +76,7 @@ class Element:
     ) -> list[Element]:
         return [
             e
-            for e in self.iter()
+            for e in self.everything
             if (tag is None or e.tag == tag)
             and (cls is None or cls in e.classes)
             and (attr is None or attr in e.attrs)
