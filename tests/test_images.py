@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from omnipress.images import MAX_IMAGE_BYTES, MAX_IMAGES_BYTES
-from omnipress.svg import svg_findings
 from pypdf import PdfReader
 
+from omnipress.content.images import MAX_IMAGE_BYTES, MAX_IMAGES_BYTES
+from omnipress.content.svg import svg_findings
 from tests.conftest import CONTENT
 from tests.factory import POST, write
 from tests.previewing import running_preview, seed_output
