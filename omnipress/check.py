@@ -19,6 +19,7 @@ from rich.markup import escape
 from omnipress.checkmodel import ERROR, CheckContext, CheckFinding, CheckReport
 from omnipress.errors import ContentError, Problems, UsageError
 from omnipress.manifest import MANIFEST_NAME, Manifest
+from omnipress.model import Project
 
 __all__ = ["CheckFinding", "CheckReport", "add_arguments", "run", "run_check"]
 
@@ -49,28 +50,45 @@ def read_manifest_or_explain(output: Path) -> Manifest:
         ) from None
 
 
-def run_check(output: Path, content: Path, templates: Path) -> CheckReport:
+def run_check(
+    output: Path,
+    content: Path,
+    templates: Path,
+    *,
+    jobs: int = 1,
+    use_cache: bool = True,
+    project: Project | None = None,
+) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
-    Raises UsageError when there is no build to check, ContentError when content/ itself
-    cannot be loaded (the build would refuse it too).
+    ``jobs`` worker processes check the posts whose verdict is not cached; ``use_cache=False``
+    reads every file back (and leaves a fresh cache); ``project`` is an already loaded
+    content/ (the preview keeps one). Raises UsageError when there is no build to check,
+    ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
     from omnipress.builder import load_and_validate
-    from omnipress.consistency import check_posts
+    from omnipress.checkcache import CheckCache, cache_path, checker_digest
+    from omnipress.checkposts import check_posts
     from omnipress.freshness import check_files, check_stale
 
     started = time.perf_counter()
     manifest = read_manifest_or_explain(output)
-    project = load_and_validate(content, Problems())
-    ctx = CheckContext(output, manifest, project, templates)
+    if project is None:
+        project = load_and_validate(content, Problems())
+    where = cache_path(output)
+    checker = checker_digest()
+    cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
+    ctx = CheckContext(output, manifest, project, templates, cache=cache)
     files = check_files(ctx)
     check_stale(ctx)
-    posts = check_posts(ctx)
+    posts, _ = check_posts(ctx, cache, jobs)
+    cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
+    cache.save(where)
     return CheckReport(ctx.findings, files, posts, time.perf_counter() - started)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from omnipress.cli import add_paths
+    from omnipress.cli import add_paths, default_jobs, positive_int
 
     add_paths(parser)
     parser.add_argument(
@@ -82,11 +100,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="count warnings as errors (exit 1 on any finding)"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file back, even those whose verdict the last check remembers "
+        "(a fresh clone, such as CI, has no cache and always does)",
+    )
+    parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                        help="check posts in N worker processes at once (default: one per "
+                        f"processor core, here {default_jobs()})")  # fmt: skip
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    from omnipress.cli import default_jobs
+
     try:
-        report = run_check(args.output, args.content, args.templates)
+        report = run_check(
+            args.output,
+            args.content,
+            args.templates,
+            jobs=args.jobs or default_jobs(),
+            use_cache=not args.no_cache,
+        )
     except ContentError as exc:
         from omnipress.cli import print_problems
 

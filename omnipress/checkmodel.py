@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omnipress.errors import make_printable
 from omnipress.manifest import Manifest
 from omnipress.model import Project
 from omnipress.rules import Finding
+
+if TYPE_CHECKING:
+    from omnipress.checkcache import CheckCache
 
 ERROR, WARNING = "error", "warning"
 
@@ -91,6 +94,11 @@ class CheckContext:
     findings: list[CheckFinding] = field(default_factory=list)
     stale_posts: set[str] = field(default_factory=set)  # content they were built from changed
     stale_outputs: set[str] = field(default_factory=set)  # any input changed
+    # the sha256 of each listed file as found (None: missing or refused), for the verdict cache
+    file_shas: dict[str, str | None] = field(default_factory=dict)
+    # what the post being checked looked up in output/ besides its files: path -> is a file
+    probes: dict[str, bool] = field(default_factory=dict)
+    cache: CheckCache | None = None  # what the last check found, see omnipress.checkcache
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(
@@ -125,6 +133,13 @@ class CheckContext:
                 hint=f.hint,
                 severity=f.severity,
             )
+
+    def output_has(self, relative: str) -> bool:
+        """Is ``output/relative`` a file? Noted, so a cached verdict that relied on the answer
+        is reused only while the answer is the same."""
+        there = (self.output / relative).is_file()
+        self.probes[relative] = there
+        return there
 
     @cached_property
     def inputs(self) -> Any:
