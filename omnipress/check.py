@@ -81,10 +81,10 @@ def run_check(
     ctx = CheckContext(output, manifest, project, templates, cache=cache)
     files = check_files(ctx)
     check_stale(ctx)
-    posts, _ = check_posts(ctx, cache, jobs)
+    posts, read = check_posts(ctx, cache, jobs)
     cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
     cache.save(where)
-    return CheckReport(ctx.findings, files, posts, time.perf_counter() - started)
+    return CheckReport(ctx.findings, files, posts, time.perf_counter() - started, read)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

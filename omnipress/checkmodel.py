@@ -44,6 +44,7 @@ class CheckReport:
     files_checked: int = 0
     posts_checked: int = 0
     seconds: float = 0.0
+    posts_read: list[str] = field(default_factory=list)  # checked afresh, not from the cache
 
     @property
     def errors(self) -> list[CheckFinding]:
