@@ -35,8 +35,9 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
     users = _block_users(ctx)
     slugs = [slug for slug in sorted(records) if slug in ctx.project.posts]
     templates = templates_key(ctx.templates)
-    keys = {slug: post_key(ctx, slug, records[slug], users, templates, cache.checker)
-            for slug in slugs}  # fmt: skip
+    keys = {
+        slug: post_key(ctx, slug, records[slug], users, templates, cache.checker) for slug in slugs
+    }
     verdicts: dict[str, PostVerdict] = {}
     for slug in slugs:
         cached = cache.verdict(slug, keys[slug], ctx.output)
@@ -68,12 +69,14 @@ def check_one(ctx: CheckContext, slug: str) -> tuple[list[CheckFinding], dict[st
 def _run(
     ctx: CheckContext, slugs: list[str], jobs: int
 ) -> Iterator[tuple[list[CheckFinding], dict[str, bool]]]:
-    """Each post's result, in the order of ``slugs``; a pool only when it can help."""
-    if jobs <= 1 or len(slugs) <= 1:
+    """Each post's result, in the order of ``slugs``; a pool only when it can help, and only
+    where workers are forked: they inherit the check's state rather than receive it."""
+    from omnipress.workers import no_interrupt_while_forking, pool_context
+
+    if jobs <= 1 or len(slugs) <= 1 or pool_context().get_start_method() != "fork":
         for slug in slugs:
             yield check_one(ctx, slug)
         return
-    from omnipress.workers import no_interrupt_while_forking, pool_context
 
     global _context
     _context = ctx
