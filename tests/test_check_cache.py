@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from omnipress import checkcache, cli, consistency, readback, rendered
+from omnipress import checkcache, checkposts, cli, consistency, readback, rendered
 from omnipress.check import run_check
 from omnipress.checkcache import CheckCache, cache_path
 from omnipress.checkmodel import CheckReport
@@ -295,3 +295,30 @@ def test_no_cache_reads_every_post_and_leaves_a_fresh_cache(tree: Path) -> None:
     full = check(tree, use_cache=False)
     assert set(full.posts_read) == POSTS
     assert check(tree).posts_read == []
+
+
+def pids_of_checks(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Note the process each post is checked in (forked workers inherit the patch)."""
+    original = checkposts.check_one
+
+    def noted(ctx: object, slug: str) -> object:
+        with log.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()} {slug}\n")
+        return original(ctx, slug)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checkposts, "check_one", noted)
+
+
+def test_posts_are_checked_in_workers_only_when_several_need_it(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "pids"
+    pids_of_checks(monkeypatch, log)
+    check(tree, jobs=2, use_cache=False)
+    lines = log.read_text(encoding="utf-8").split()
+    assert set(lines[1::2]) == POSTS
+    assert str(os.getpid()) not in lines[0::2]  # every post in a worker
+    log.unlink()
+    edit_post(tree)
+    check(tree, jobs=2)  # one post to read again: no pool
+    assert log.read_text(encoding="utf-8").split() == [str(os.getpid()), "cro-or-cdmo"]
