@@ -29,7 +29,6 @@ import importlib.metadata
 import json
 import os
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,10 +175,6 @@ class CheckCache:
 def _stat(value: Any) -> Stat:
     ino, size, mtime, ctime = (int(v) for v in value)
     return ino, size, mtime, ctime
-
-
-def now_ns() -> int:
-    return time.time_ns()
 
 
 def inputs_now(inputs: Any, blocks: Mapping[str, str], depends: Mapping[str, str]) -> list[Any]:
