@@ -34,4 +34,4 @@ test: lint
 	$(PY) -m pytest -q -n auto || [ $$? -eq 5 ]
 
 clean:
-	rm -rf output .omnipress-cache
+	rm -rf output .omnipress-cache .output.check-cache.json

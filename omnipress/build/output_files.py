@@ -50,6 +50,30 @@ def read_output_file(output: Path, relative: str) -> OutputFile:
     Raises :class:`UnsafeOutputPath` for a name or file that is not plainly inside
     ``output/``, and ``OSError`` (``FileNotFoundError``…) when it is simply not there.
     """
+    with os.fdopen(_open_output_file(output, relative), "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeOutputPath(f"{relative!r} is not a regular file")
+        return OutputFile(file.read(), info.st_dev, info.st_ino, info.st_nlink)
+
+
+def stat_output_file(output: Path, relative: str) -> os.stat_result:
+    """The status of ``output/relative``, reached the way :func:`read_output_file` reaches
+    it but without reading a byte: ``check`` proves a file unchanged by its status alone when
+    it matches what it recorded with the file's sha256 (as git's index does)."""
+    handle = _open_output_file(output, relative)
+    try:
+        info = os.fstat(handle)
+    finally:
+        os.close(handle)
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeOutputPath(f"{relative!r} is not a regular file")
+    return info
+
+
+def _open_output_file(output: Path, relative: str) -> int:
+    """A read-only descriptor of ``output/relative``, every folder on the way opened with
+    O_NOFOLLOW, so no symbolic link is followed."""
     name = output_name(relative)
     if name is None:
         raise UnsafeOutputPath(f"{relative!r} is not a path inside the output folder")
@@ -65,16 +89,11 @@ def read_output_file(output: Path, relative: str) -> OutputFile:
             os.close(directory)
             directory = inner
         try:
-            handle = os.open(filename, flags, dir_fd=directory)
+            return os.open(filename, flags, dir_fd=directory)
         except OSError as error:
             raise _refusal(error, relative) from None
     finally:
         os.close(directory)
-    with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafeOutputPath(f"{relative!r} is not a regular file")
-        return OutputFile(file.read(), info.st_dev, info.st_ino, info.st_nlink)
 
 
 def _refusal(error: OSError, relative: str) -> OSError:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from omnipress.build.manifest import MANIFEST_NAME, Manifest
 from omnipress.check.checkmodel import CheckContext, CheckFinding, CheckReport
+from omnipress.content.model import Project
 from omnipress.errors import Problems, UsageError
 
 __all__ = ["CheckFinding", "CheckReport", "run_check"]
@@ -41,21 +42,38 @@ def read_manifest_or_explain(output: Path) -> Manifest:
         ) from None
 
 
-def run_check(output: Path, content: Path, templates: Path) -> CheckReport:
+def run_check(
+    output: Path,
+    content: Path,
+    templates: Path,
+    *,
+    jobs: int = 1,
+    use_cache: bool = True,
+    project: Project | None = None,
+) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
-    Raises UsageError when there is no build to check, ContentError when content/ itself
-    cannot be loaded (the build would refuse it too).
+    ``jobs`` worker processes check the posts whose verdict is not cached; ``use_cache=False``
+    reads every file back (and leaves a fresh cache); ``project`` is an already loaded
+    content/ (the preview keeps one). Raises UsageError when there is no build to check,
+    ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
     from omnipress.build.builder import load_and_validate
-    from omnipress.check.consistency import check_posts
+    from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
+    from omnipress.check.checkposts import check_posts
     from omnipress.check.freshness import check_files, check_stale
 
     started = time.perf_counter()
     manifest = read_manifest_or_explain(output)
-    project = load_and_validate(content, Problems())
-    ctx = CheckContext(output, manifest, project, templates)
+    if project is None:
+        project = load_and_validate(content, Problems())
+    where = cache_path(output)
+    checker = checker_digest()
+    cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
+    ctx = CheckContext(output, manifest, project, templates, cache=cache)
     files = check_files(ctx)
     check_stale(ctx)
-    posts = check_posts(ctx)
-    return CheckReport(ctx.findings, files, posts, time.perf_counter() - started)
+    posts, read = check_posts(ctx, cache, jobs)
+    cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
+    cache.save(where)
+    return CheckReport(ctx.findings, files, posts, time.perf_counter() - started, read)

@@ -3,10 +3,11 @@ post, channel and file it concerns, what was expected, what was found and how to
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from omnipress.build.manifest import Manifest
 from omnipress.channels.rules import Finding
@@ -14,6 +15,15 @@ from omnipress.content.model import Project
 from omnipress.errors import make_printable
 
 ERROR, WARNING = "error", "warning"
+
+
+class FileProofs(Protocol):
+    """What a check may know of a file without reading it (the verdict cache,
+    :class:`omnipress.check.checkcache.CheckCache`): its sha256 when its status is unchanged."""
+
+    def proven_sha(self, path: str, info: os.stat_result) -> str | None: ...
+
+    def remember_file(self, path: str, sha: str, info: os.stat_result, now_ns: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class CheckReport:
     files_checked: int = 0
     posts_checked: int = 0
     seconds: float = 0.0
+    posts_read: list[str] = field(default_factory=list)  # checked afresh, not from the cache
 
     @property
     def errors(self) -> list[CheckFinding]:
@@ -91,6 +102,11 @@ class CheckContext:
     findings: list[CheckFinding] = field(default_factory=list)
     stale_posts: set[str] = field(default_factory=set)  # content they were built from changed
     stale_outputs: set[str] = field(default_factory=set)  # any input changed
+    # the sha256 of each listed file as found (None: missing or refused), for the verdict cache
+    file_shas: dict[str, str | None] = field(default_factory=dict)
+    # what the post being checked looked up in output/ besides its files: path -> is a file
+    probes: dict[str, bool] = field(default_factory=dict)
+    cache: FileProofs | None = None  # what the last check found, see check.checkcache
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(
@@ -125,6 +141,13 @@ class CheckContext:
                 hint=f.hint,
                 severity=f.severity,
             )
+
+    def output_has(self, relative: str) -> bool:
+        """Is ``output/relative`` a file? Noted, so a cached verdict that relied on the answer
+        is reused only while the answer is the same."""
+        there = (self.output / relative).is_file()
+        self.probes[relative] = there
+        return there
 
     @cached_property
     def inputs(self) -> Any:

@@ -75,7 +75,7 @@ def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
             )
         else:
             target = posixpath.normpath(posixpath.join(folder, parts.path))
-            if output_name(target) is None or not (pc.ctx.output / target).is_file():
+            if output_name(target) is None or not pc.ctx.output_has(target):
                 pc.add(
                     record,
                     "blog.images",

@@ -10,8 +10,6 @@ rebuild. The blog's and the PDF's own rules are in ``checks_blog`` and ``checks_
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
 from omnipress.channels.output_rules import Expect, judge
@@ -20,23 +18,8 @@ from omnipress.channels.readback import (
     read_pdf,
     read_text,
 )
-from omnipress.check.checkmodel import CheckContext
 from omnipress.check.postcheck import REBUILD, PostCheck
 from omnipress.content.links import utm_params
-
-
-def check_posts(ctx: CheckContext) -> int:
-    """Run every per-post rule; returns how many posts were checked."""
-    records: dict[str, list[OutputRecord]] = defaultdict(list)
-    for record in ctx.manifest.outputs:
-        records[record.post].append(record)
-    checked = 0
-    for slug, post_records in sorted(records.items()):
-        post = ctx.project.posts.get(slug)
-        if post is not None:
-            ConsistencyCheck(ctx, post, post_records).run()
-            checked += 1
-    return checked
 
 
 class ConsistencyCheck(PostCheck):

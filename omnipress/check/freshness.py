@@ -10,11 +10,12 @@ Two different failures, told apart because they are fixed differently:
 from __future__ import annotations
 
 import os
+import time
 
 from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
 from omnipress.build.dependencies import Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
-from omnipress.build.output_files import UnsafeOutputPath, read_output_file
+from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
 from omnipress.channels import CHANNELS
 from omnipress.check.checkmodel import WARNING, CheckContext
 
@@ -55,8 +56,9 @@ def _check_file(
     channel: str | None,
     unsafe: set[str],
 ) -> int:
+    ctx.file_shas[path] = None
     try:
-        data = read_output_file(ctx.output, path).data
+        actual = _sha_of(ctx, path)
     except UnsafeOutputPath as refused:
         unsafe.add(path)
         ctx.add(
@@ -80,7 +82,7 @@ def _check_file(
             hint=REBUILD,
         )
         return 0
-    actual = sha256_of(data)
+    ctx.file_shas[path] = actual
     if actual != sha:
         ctx.add(
             "freshness.file-hash",
@@ -94,6 +96,20 @@ def _check_file(
             "(or templates/), then " + REBUILD,
         )
     return 1
+
+
+def _sha_of(ctx: CheckContext, path: str) -> str:
+    """The file's sha256: from the check cache when its status proves it unchanged, else
+    read and hashed (and remembered with its status for the next check)."""
+    if ctx.cache is None:
+        return sha256_of(read_output_file(ctx.output, path).data)
+    info = stat_output_file(ctx.output, path)
+    proven = ctx.cache.proven_sha(path, info)
+    if proven is not None:
+        return proven
+    actual = sha256_of(read_output_file(ctx.output, path).data)
+    ctx.cache.remember_file(path, actual, info, time.time_ns())
+    return actual
 
 
 def _files_under(ctx: CheckContext) -> list[str]:

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import ERROR, CheckReport
+from omnipress.cli.build import default_jobs, positive_int
 from omnipress.cli.options import EXIT_FAILURE, EXIT_OK, add_paths, print_problems
 from omnipress.errors import ContentError, Problems
 
@@ -30,11 +31,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="count warnings as errors (exit 1 on any finding)"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file back, even those whose verdict the last check remembers "
+        "(a fresh clone, such as CI, has no cache and always does)",
+    )
+    parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                        help="check posts in N worker processes at once (default: one per "
+                        f"processor core, here {default_jobs()})")  # fmt: skip
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
     try:
-        report = run_check(args.output, args.content, args.templates)
+        report = run_check(
+            args.output,
+            args.content,
+            args.templates,
+            jobs=args.jobs or default_jobs(),
+            use_cache=not args.no_cache,
+        )
     except ContentError as exc:
         problems = Problems(list(exc.problems))
         print_problems(console, problems.items, Path.cwd())

@@ -1,0 +1,185 @@
+"""``check``'s memory of its last verdicts, so an unchanged post is not read back again.
+
+The unit is one post (all its outputs, base and campaign variants), because the consistency
+rules compare a post's channels with each other. A post's findings are reused only when
+everything they were made from is the same as when they were made: the sha256 of each of its
+files, the manifest's record of each (what it was built from), today's hash of every one of
+those inputs (the build's own test for reuse), the blocks the post names now, which other
+posts share its blocks (the messages name them), site.yaml, the templates, and the checker
+itself (this package's code, its libraries, the fonts). The key is a hash of all of that, so
+a change to any of it simply misses.
+
+A file's sha256 is proved without reading it when its status (inode, size, modification and
+change times) is the one recorded together with that sha256, as git's index does; a status
+recorded within :data:`RACY_NS` of its change time is not trusted, since a later write in the
+same clock tick would leave it equal.
+
+The cache lives beside ``output/`` (``.output.check-cache.json``), never inside it: the build
+replaces ``output/`` whole, and ``output/`` is an untrusted cache anyone may have written. A
+missing, damaged or foreign cache file is an empty cache: ``check`` is then slower, never
+wrong, and never fails for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omnipress.check.checkmodel import CheckFinding
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+"""A status whose change time is this close to the moment it was taken is not a proof: the
+coarsest clock a file system keeps (FAT's two seconds) could give a later write the same."""
+CHECK_LIBRARIES = ("pypdf", "pypdfium2", "beautifulsoup4")
+"""Libraries that read the files back: a new version may read them differently."""
+
+Stat = tuple[int, int, int, int]
+"""(st_ino, st_size, st_mtime_ns, st_ctime_ns)."""
+
+
+def cache_path(output: Path) -> Path:
+    """Beside output/, like the build's lock: ``<parent>/.<output name>.check-cache.json``."""
+    return output.with_name(f".{output.name}.check-cache.json")
+
+
+@functools.cache
+def checker_digest() -> str:
+    """The checker: this package's code, the build's toolchain and the reading libraries."""
+    from omnipress.build.dependencies import toolchain_digest
+
+    versions = [toolchain_digest()]
+    for name in CHECK_LIBRARIES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return hashlib.sha256("\n".join(versions).encode()).hexdigest()
+
+
+def key_of(*parts: Any) -> str:
+    """A full sha256 of JSON-able parts: two verdict keys are equal only if every part is."""
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def status_of(info: os.stat_result) -> Stat:
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+@dataclass
+class PostVerdict:
+    """One post's findings, and what its check looked up in output/ besides its own files
+    (a blog page's images: whether each is there)."""
+
+    key: str
+    findings: list[CheckFinding]
+    probes: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class CheckCache:
+    checker: str
+    files: dict[str, tuple[str, Stat]] = field(default_factory=dict)  # path -> (sha256, stat)
+    posts: dict[str, PostVerdict] = field(default_factory=dict)
+
+    # -- files ---------------------------------------------------------------------------
+
+    def proven_sha(self, path: str, info: os.stat_result) -> str | None:
+        """The sha256 recorded for ``path`` if its status proves it unchanged, else None."""
+        entry = self.files.get(path)
+        if entry is None or entry[1] != status_of(info):
+            return None
+        return entry[0]
+
+    def remember_file(self, path: str, sha: str, info: os.stat_result, now_ns: int) -> None:
+        """Record the sha256 read from a file with its status, unless the status is racy."""
+        if max(info.st_mtime_ns, info.st_ctime_ns) + RACY_NS < now_ns:
+            self.files[path] = (sha, status_of(info))
+        else:
+            self.files.pop(path, None)
+
+    # -- posts ---------------------------------------------------------------------------
+
+    def verdict(self, slug: str, key: str, output: Path) -> PostVerdict | None:
+        """The post's cached findings if made under the same key, and every lookup they made
+        in output/ still answers the same."""
+        cached = self.posts.get(slug)
+        if cached is None or cached.key != key:
+            return None
+        if any((output / path).is_file() != there for path, there in cached.probes.items()):
+            return None
+        return cached
+
+    # -- the file ------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path, checker: str) -> CheckCache:
+        """The cache at ``path``, or an empty one when it is missing, damaged or not ours."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("checker") != checker:
+                return cls(checker)
+            files = {
+                str(p): (str(sha), _stat(status)) for p, (sha, status) in data["files"].items()
+            }
+            posts = {
+                str(slug): PostVerdict(
+                    str(entry["key"]),
+                    [CheckFinding(**finding) for finding in entry["findings"]],
+                    {str(p): bool(there) for p, there in entry["probes"].items()},
+                )
+                for slug, entry in data["posts"].items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls(checker)
+        return cls(checker, files, posts)
+
+    def save(self, path: Path) -> None:
+        """Write atomically (a temporary file renamed over the old one); a cache that cannot
+        be written only makes the next check slower."""
+        data = {
+            "format": FORMAT,
+            "checker": self.checker,
+            "files": {p: [sha, list(status)] for p, (sha, status) in sorted(self.files.items())},
+            "posts": {
+                slug: {
+                    "key": v.key,
+                    "findings": [f.to_dict() for f in v.findings],
+                    "probes": v.probes,
+                }
+                for slug, v in sorted(self.posts.items())
+            },
+        }
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    file.write(text)
+                os.replace(temporary, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+
+def _stat(value: Any) -> Stat:
+    ino, size, mtime, ctime = (int(v) for v in value)
+    return ino, size, mtime, ctime
+
+
+def inputs_now(inputs: Any, blocks: Mapping[str, str], depends: Mapping[str, str]) -> list[Any]:
+    """Today's hash of every input a record names, as the build's reuse test computes it."""
+    return [
+        sorted((b, inputs.current(f"block:{b}", d)) for b, d in blocks.items()),
+        sorted((name, inputs.current(name, d)) for name, d in depends.items()),
+    ]
