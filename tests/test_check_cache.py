@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from omnipress import checkcache, checkposts, cli, consistency, readback, rendered
+from omnipress import cli
 from omnipress.build.manifest import read_manifest
-from omnipress.check import run_check
+from omnipress.channels import readback
+from omnipress.check import checkcache, checkposts, consistency, rendered
+from omnipress.check.check import run_check
 from omnipress.check.checkcache import CheckCache, cache_path
 from omnipress.check.checkmodel import CheckReport
 from tests.conftest import CONTENT, TEMPLATES, build_copy
