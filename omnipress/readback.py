@@ -325,10 +325,12 @@ def read_pdf(data: bytes) -> PdfFacts:
 def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
     """Text extraction is the slow part of ``check``; identical bytes give identical facts.
 
-    The text comes from PDFium (C++, about six times faster than pypdf's pure-Python
+    The text comes from PDFium (C++, about five times faster than pypdf's pure-Python
     extractor on a one-pager; figures in the README); the document's structure (properties,
-    tags, link annotations, fonts) from pypdf, which reads those dictionaries directly and
-    cheaply. Either reader failing is the same finding: the PDF cannot be read.
+    tags, link annotations, fonts) from pypdf, because PDFium cannot tell which characters
+    are drawn as empty boxes (it does not expose a font's encoding CMap), and once pypdf has
+    parsed the catalogue for that, the other facts cost it next to nothing. Either reader
+    failing is the same finding: the PDF cannot be read.
     """
     import io
 
@@ -375,7 +377,8 @@ def _pdfium_text(data: bytes) -> tuple[int, str]:
 
     PDFium ends lines with CRLF, and writes a hyphen that ends a line as U+0002 joined to the
     next line's word. A line-end hyphen in these PDFs is always a real one (``submission-
-    ready``; a soft hyphen is drawn as U+2010), so it becomes ``-`` again.
+    ready``; a soft hyphen is drawn as U+2010), so it becomes ``-`` again. (PDFium also
+    spells out ligatures, ``ﬁ`` as ``fi``: the rules compare NFKC-folded text anyway.)
     """
     import pypdfium2
 
