@@ -15,9 +15,9 @@ from typing import Any
 import pypdfium2
 import pytest
 
-from omnipress import readback
+from omnipress.channels import readback
+from omnipress.channels.readback import comparable, read_pdf, words
 from omnipress.cli import main
-from omnipress.readback import comparable, read_pdf, words
 from tests.conftest import TEMPLATES
 from tests.factory import BLOCKS, POST, make_project
 from tests.readers import pdf_links, pdf_pages
