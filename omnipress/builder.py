@@ -33,7 +33,7 @@ from omnipress.output_files import read_output_file
 from omnipress.output_guard import refuse_unsafe_output
 from omnipress.pages import Links, campaign_index, site_index
 from omnipress.resolve import check_references
-from omnipress.workers import render_in_pool
+from omnipress.workers import render_in_pool, rendering_gc
 from omnipress.writer import StagedOutput, build_lock, needs_recovery, recover_interrupted_swap
 
 BLOG_ASSETS = "blog/assets/"
@@ -265,8 +265,9 @@ class RenderPlan:
                 lambda position, outcome: self.finish(to_render[position], outcome),
             )
         else:
-            for index in to_render:
-                self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
+            with rendering_gc():
+                for index in to_render:
+                    self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
         return self.report(report, rendered, root)
 
     def finish(self, index: int, outcome: Outcome) -> None:
