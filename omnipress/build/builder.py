@@ -27,7 +27,7 @@ from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read
 from omnipress.build.output_files import read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
-from omnipress.build.workers import render_in_pool
+from omnipress.build.workers import render_in_pool, rendering_gc
 from omnipress.build.writer import (
     StagedOutput,
     build_lock,
@@ -270,8 +270,9 @@ class RenderPlan:
                 lambda position, outcome: self.finish(to_render[position], outcome),
             )
         else:
-            for index in to_render:
-                self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
+            with rendering_gc():
+                for index in to_render:
+                    self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
         return self.report(report, rendered, root)
 
     def finish(self, index: int, outcome: Outcome) -> None:

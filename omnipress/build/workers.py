@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -31,6 +32,13 @@ JobName = tuple[str, str | None, str]
 """(post slug, campaign name or None, channel name): a job as sent to a worker."""
 
 _worker: tuple[RenderEnvironment, Inputs] | None = None
+
+RENDERING_GC_THRESHOLD = 20_000
+"""Allocations between two young-generation collections while outputs render (Python's
+default is 700). WeasyPrint allocates hundreds of thousands of short-lived objects per one-pager,
+so at the default the collector runs about ten times per PDF and takes ~6% of a build's CPU
+time, most of it finding nothing to free; at 20,000 it takes about half that, for ~10 MB more
+peak memory per process (measured on the benchmark corpus, 150 posts)."""
 
 
 def default_jobs() -> int:
@@ -54,11 +62,31 @@ def job_named(project: Project, name: JobName) -> Job:
     )
 
 
+def collect_less_often() -> tuple[int, int, int]:
+    """Raise the young generation's threshold for rendering; returns the previous thresholds."""
+    previous: tuple[int, int, int] = gc.get_threshold()
+    gc.set_threshold(max(previous[0], RENDERING_GC_THRESHOLD), *previous[1:])
+    return previous
+
+
+@contextlib.contextmanager
+def rendering_gc() -> Iterator[None]:
+    """Collect garbage less often while outputs render, and as before afterwards: the same
+    process may be a long-lived preview server, whose other work keeps Python's defaults."""
+    previous = collect_less_often()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def start_worker(parent: int, project: Project, templates: Path) -> None:
-    """Runs once in each worker: build its render environment. Ctrl+C is the parent's job."""
+    """Runs once in each worker: build its render environment. Ctrl+C is the parent's job.
+    A worker only ever renders, so it keeps the rendering collection threshold for life."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
+    collect_less_often()
     _worker = (RenderEnvironment(project, templates), Inputs(project, templates))
 
 
