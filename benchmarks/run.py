@@ -3,9 +3,10 @@
     python benchmarks/run.py [--posts 500] [--blocks 60] [--jobs N] [--rounds 2] [--json FILE]
 
 Generates a synthetic corpus (benchmarks/corpus.py) in a temporary directory, then measures:
-a full build with 1 job and with N jobs (each in a fresh process, from nothing), a no-op
-rebuild, a rebuild after editing one block used by k posts (and whether exactly its dependants
-were rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
+a full build with 1 job and with N jobs (each in a fresh process, from nothing), `check` of it
+with N jobs and no cache, a no-op rebuild, `check` again after it (the cache's case), a
+rebuild after editing one block used by k posts (and whether exactly its dependants were
+rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
 python-frontmatter + Jinja writing the HTML and text, and one warm WeasyPrint process writing
 the same one-pager HTML, plus WeasyPrint's layout-only time for a sample of it. The 1-job
 build and the baselines run in turn for --rounds rounds and the fastest of each is compared.
@@ -52,12 +53,31 @@ print(json.dumps({
 }))
 """
 
+CHECK = """
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from omnipress.check.check import run_check
+content, templates, output, jobs, cache = sys.argv[1:6]
+report = run_check(Path(output), Path(content), Path(templates), jobs=int(jobs),
+                   use_cache=cache == "cache")
+print(json.dumps({
+    "seconds": time.perf_counter() - started, "check_seconds": report.seconds,
+    "errors": len(report.errors), "warnings": len(report.warnings),
+    "files": report.files_checked, "posts": report.posts_checked,
+    "posts_read": len(report.posts_read),
+}))
+"""
+
 TARGETS = {
     "full_1_job_vs_bare": ("≤", 1.10),
     "pdf_vs_layout_only": ("≤", 1.5),
     "speedup_n_jobs": ("≥", 1.7),
     "noop_vs_full": ("≤", 0.02),
     "peak_rss_mb": ("≤", 400),
+    "cold_check_vs_full_n_jobs": ("≤", 0.05),
+    "warm_check_seconds": ("≤", 1.0),
+    "warm_check_vs_noop": ("≤", 1.0),
 }
 
 
@@ -118,6 +138,22 @@ def timed_build(corpus: Corpus, output: Path, jobs: int) -> dict[str, Any]:
     result["wall"] = wall
     result["cpu"] = children_cpu() - cpu  # the build and its workers, all cores together
     result["rss_tree_mb"] = memory.close() if memory else None
+    return result
+
+
+def timed_check(corpus: Corpus, output: Path, jobs: int, cache: bool) -> dict[str, Any]:
+    """`check` of ``output`` in a fresh process: cold (``cache=False``: every file read back,
+    a fresh cache left) or warm (the verdicts the last check left reused where still valid)."""
+    command = [sys.executable, "-c", CHECK, str(corpus.content), str(corpus.templates),
+               str(output), str(jobs), "cache" if cache else "no-cache"]  # fmt: skip
+    started, cpu = time.perf_counter(), children_cpu()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"check failed:\n{done.stderr.decode()}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    result["wall"] = wall
+    result["cpu"] = children_cpu() - cpu
     return result
 
 
@@ -211,8 +247,12 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     step(f"full build, {args.jobs} jobs")
     many = timed_build(corpus, work / "output-n", args.jobs)
     identical = snapshot(work / "output-1") == snapshot(work / "output-n")
+    step(f"check, {args.jobs} jobs, no cache (every file read back)")
+    cold_check = timed_check(corpus, work / "output-n", args.jobs, cache=False)
     step("no-op rebuild")
     noop = timed_build(corpus, work / "output-n", args.jobs)
+    step(f"check after the no-op rebuild, {args.jobs} jobs, with the cache")
+    warm_check = timed_check(corpus, work / "output-n", args.jobs, cache=True)
     block, users = block_to_edit(corpus, work / "output-n")
     expected = dependants(work / "output-n", block)
     path = corpus.content / "blocks" / f"{block}.md"
@@ -232,6 +272,9 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "speedup_n_jobs": one["wall"] / many["wall"],
         "noop_vs_full": noop["wall"] / one["wall"],
         "peak_rss_mb": max(one["rss_self_mb"], many["rss_tree_mb"] or 0.0),
+        "cold_check_vs_full_n_jobs": cold_check["wall"] / many["wall"],
+        "warm_check_seconds": warm_check["wall"],
+        "warm_check_vs_noop": warm_check["wall"] / noop["wall"],
     }
     return {
         "machine": {
@@ -297,6 +340,16 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "n_jobs_largest_worker": many["rss_workers_mb"],
             "n_jobs_all_processes": many["rss_tree_mb"],
         },
+        "check": {
+            "cold": {
+                k: cold_check[k]
+                for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
+            },
+            "warm_after_noop": {
+                k: warm_check[k]
+                for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
+            },
+        },
         "noop_built": len(noop["built"]),
         "outputs_identical_1_vs_n_jobs": identical,
         "ratios": ratios,
@@ -314,7 +367,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     s, r, t = result["seconds"], result["ratios"], result["targets"]
     u, cpu = result["cpu_seconds"], result["per_pdf_cpu_ms"]
-    e, c = result["edit"], result["corpus"]
+    e, c, k = result["edit"], result["corpus"], result["check"]
     rows = [
         ("corpus", f"{c['posts']} posts, {c['blocks']} blocks, {c['campaigns']} campaigns → "
                    f"{c['outputs']} outputs ({c['pdfs']} PDFs)", ""),
@@ -340,6 +393,16 @@ def table(result: dict[str, Any]) -> str:
         (f"1 job ÷ {result['jobs']} jobs", f"{r['speedup_n_jobs']:.2f}", t["speedup_n_jobs"]),
         ("no-op ÷ full", f"{r['noop_vs_full']:.3f}", t["noop_vs_full"]),
         ("peak RSS", f"{r['peak_rss_mb']:.0f} MB", t["peak_rss_mb"]),
+        (f"check, {result['jobs']} jobs, no cache",
+         f"{k['cold']['wall']:.1f} s (CPU {k['cold']['cpu']:.1f} s), {k['cold']['errors']} "
+         f"errors, {k['cold']['warnings']} warnings", ""),
+        ("check, no cache ÷ full build (same jobs)", f"{r['cold_check_vs_full_n_jobs']:.3f}",
+         t["cold_check_vs_full_n_jobs"]),
+        ("check after a no-op build (cache)",
+         f"{k['warm_after_noop']['wall']:.2f} s, {k['warm_after_noop']['posts_read']} posts read",
+         t["warm_check_seconds"]),
+        ("check after no-op ÷ no-op build", f"{r['warm_check_vs_noop']:.2f}",
+         t["warm_check_vs_noop"]),
     ]  # fmt: skip
     lines = []
     for name, value, target in rows:
