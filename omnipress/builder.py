@@ -171,8 +171,14 @@ def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None
             )
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build everything (or ``--only`` one post or campaign) into ``options.output``."""
+def build(
+    options: BuildOptions, progress: Progress | None = None, *, project: Project | None = None
+) -> BuildReport:
+    """Build everything (or ``--only`` one post or campaign) into ``options.output``.
+
+    ``project``: the content already loaded and validated (``load_and_validate``) by a caller
+    that keeps it between builds (the preview re-reads only the files a save changed); its
+    load warnings are then the caller's to show."""
     started = time.perf_counter()
     refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
@@ -181,7 +187,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             recover_interrupted_swap(output)
     problems = Problems()
     # read and validated before anything is locked or created: broken content leaves no trace
-    project = load_and_validate(options.content, problems)
+    if project is None:
+        project = load_and_validate(options.content, problems)
     with build_lock(output):
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)

@@ -19,6 +19,7 @@ from rich.markup import escape
 from omnipress.checkmodel import ERROR, CheckContext, CheckFinding, CheckReport
 from omnipress.errors import ContentError, Problems, UsageError
 from omnipress.manifest import MANIFEST_NAME, Manifest
+from omnipress.model import Project
 
 __all__ = ["CheckFinding", "CheckReport", "add_arguments", "run", "run_check"]
 
@@ -49,8 +50,12 @@ def read_manifest_or_explain(output: Path) -> Manifest:
         ) from None
 
 
-def run_check(output: Path, content: Path, templates: Path) -> CheckReport:
+def run_check(
+    output: Path, content: Path, templates: Path, *, project: Project | None = None
+) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
+
+    ``project``: ``content`` already loaded and validated (the preview keeps it between saves).
 
     Raises UsageError when there is no build to check, ContentError when content/ itself
     cannot be loaded (the build would refuse it too).
@@ -61,7 +66,8 @@ def run_check(output: Path, content: Path, templates: Path) -> CheckReport:
 
     started = time.perf_counter()
     manifest = read_manifest_or_explain(output)
-    project = load_and_validate(content, Problems())
+    if project is None:
+        project = load_and_validate(content, Problems())
     ctx = CheckContext(output, manifest, project, templates)
     files = check_files(ctx)
     check_stale(ctx)

@@ -110,7 +110,9 @@ class CheckResults:
         return check_status(findings)
 
 
-def run_check_safely(output: Path, content: Path, templates: Path) -> CheckResults:
+def run_check_safely(
+    output: Path, content: Path, templates: Path, project: Project | None = None
+) -> CheckResults:
     """Run `check` (``omnipress.check.run_check``) if this version of omnipress has it.
 
     The preview must keep working when `check` is missing or fails, so any problem here
@@ -121,7 +123,7 @@ def run_check_safely(output: Path, content: Path, templates: Path) -> CheckResul
     except ImportError:
         return CheckResults(False, {}, note="`check` is not available in this version")
     try:
-        report = run_check(output, content, templates)
+        report = run_check(output, content, templates, project=project)
     except Exception as exc:
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}
