@@ -13,6 +13,7 @@ leaves the last good ``output/`` in place, and the preview shows the error above
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import json
@@ -32,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jinja2
 
 from omnipress.builder import BuildOptions, BuildReport, build
+from omnipress.channels import WarmRenderers
 from omnipress.errors import ContentError, Problem, Severity, UsageError
 from omnipress.live_project import LiveProject, Loaded, as_seen
 from omnipress.manifest import Manifest
@@ -151,6 +153,7 @@ class Preview:
         self.templates = options.templates.resolve()
         self.log = log or (lambda message: None)
         self.live = LiveProject(options.content)
+        self.warm = WarmRenderers()
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._snapshot = Snapshot()
@@ -210,6 +213,17 @@ class Preview:
             asked, changed = self.take_request(poll)
             if asked:
                 self.rebuild(changed)
+                if not self.requested:
+                    self.warm_up()
+
+    def warm_up(self) -> None:
+        """Start WeasyPrint between saves, so the next save's one-pager renders at once."""
+        project = self.snapshot.project
+        if self.warm.pdf is None and project is not None:
+            from omnipress.channels.pdf import PdfEngine
+
+            with contextlib.suppress(Exception):  # the next build says what is wrong
+                self.warm.pdf = PdfEngine(project.root, self.templates)
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> Snapshot:
         """Build into output/, then run `check`; never raises. ``changed``: the files saved
@@ -290,7 +304,7 @@ class Preview:
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
-                return build(self.options, project=project)
+                return build(self.options, project=project, warm=self.warm)
             except ContentError as exc:
                 if not refused_by_lock(exc) or time.monotonic() >= deadline:
                     raise
