@@ -242,8 +242,15 @@ class Preview:
         """The project with the saved files read again. A template is not content: a save
         of one reads no content file (the build re-renders what loaded it)."""
         if changed is None:
-            return self.live.update(None)
-        return self.live.update(p for p in changed if not as_seen(p).is_relative_to(self.templates))
+            loaded = self.live.update(None)
+        else:
+            templates = {p for p in changed if as_seen(p).is_relative_to(self.templates)}
+            loaded = self.live.update(changed - templates)
+            if templates:
+                self.warm = WarmRenderers()  # the one-pager's stylesheet may be among them
+        if loaded.full:  # images, site.yaml: what the engine read may have changed
+            self.warm = WarmRenderers()
+        return loaded
 
     def _rebuild(self, changed: set[Path] | None) -> Snapshot:
         previous = self.snapshot

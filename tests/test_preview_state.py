@@ -464,3 +464,42 @@ def test_serve_answers_building_while_its_first_build_runs(project_copy: Path) -
             if process.poll() is None:
                 process.kill()
     assert code == 0
+
+
+# ---------------------------------------------------------------- the warm engine
+
+
+def outputs_of(output: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(output)): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+WARM_EDITS = {
+    "post": (f"content/posts/{POST}.md", "value chain", "value-chain"),
+    "block": (f"content/blocks/{BLOCK}.md", "technology transfer", "tech transfer"),
+    "stylesheet": ("templates/pdf/onepager.css", "line-height: 1.45", "line-height: 1.6"),
+    "logo": ("content/images/logo.svg", 'stroke="#1FA39A"', 'stroke="#A31F2A"'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(WARM_EDITS))
+def test_the_warm_engine_writes_what_a_fresh_build_writes(
+    preview: Preview, project_copy: Path, tmp_path_factory: pytest.TempPathFactory, change: str
+) -> None:
+    """The preview renders a save's outputs with the engine it kept: the files must be the
+    ones a build from nothing writes, also after the one-pager's stylesheet changed."""
+    preview.warm_up()
+    assert preview.warm.pdf is not None
+    name, old, new = WARM_EDITS[change]
+    path = project_copy / name
+    edit(path, old, new)
+
+    snapshot = preview.rebuild({path})
+
+    assert snapshot.ok and snapshot.timings is not None and snapshot.timings.outputs_built
+    fresh = tmp_path_factory.mktemp("fresh") / "output"
+    builder.build(BuildOptions(project_copy / "content", project_copy / "templates", fresh))
+    assert outputs_of(preview.output) == outputs_of(fresh)
