@@ -7,8 +7,10 @@ small script, which asks ``/__preview__/build`` for the build number and reloads
 a save has produced a new build (or a new error).
 
 Watching is watchfiles' job (no hand-written watcher); serving is the standard library's
-``ThreadingHTTPServer``. Builds go through :func:`omnipress.builder.build`, so a failed build
-leaves the last good ``output/`` in place, and the preview shows the error above it.
+``ThreadingHTTPServer``, so every request is answered while a build runs in its own thread.
+Builds go through :func:`omnipress.builder.build` with the project the preview keeps loaded
+(:mod:`omnipress.live_project`) and a warm WeasyPrint, so a failed build leaves the last good
+``output/`` in place, and the preview shows the error above it.
 """
 
 from __future__ import annotations
