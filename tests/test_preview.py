@@ -224,8 +224,15 @@ def test_serve_command_starts_on_loopback_and_stops_on_ctrl_c(
             if found := re.search(r"http://127\.0\.0\.1:(\d+)/", line):
                 url = found.group(0)
         assert url, "the command did not print the preview address"
+        import json
         import urllib.request
 
+        # it answers at once, while the first build runs, and shows the build when it is done
+        state: dict[str, object] = {"id": 0, "building": True}
+        while (state["id"] == 0 or state["building"]) and time.monotonic() < deadline:
+            with urllib.request.urlopen(url + "__preview__/build", timeout=10) as response:
+                state = json.load(response)
+            time.sleep(0.1)
         with urllib.request.urlopen(url, timeout=10) as response:
             assert "every post, every channel" in response.read().decode()
     finally:

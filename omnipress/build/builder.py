@@ -34,7 +34,7 @@ from omnipress.build.writer import (
     needs_recovery,
     recover_interrupted_swap,
 )
-from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment
+from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment, WarmRenderers
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -42,6 +42,9 @@ from omnipress.errors import ContentError, Problem, Problems, Severity, UsageErr
 from omnipress.text.markup import Cleaning
 
 BLOG_ASSETS = "blog/assets/"
+WARM_IN_PROCESS_PER_WORKER = 4
+"""With a warm engine, up to this many outputs per worker render in the building process:
+starting a worker costs about as much as rendering four or five one-pagers."""
 BLOG_STYLESHEET = "blog/style.css"
 
 
@@ -176,8 +179,20 @@ def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None
             )
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build everything (or ``--only`` one post or campaign) into ``options.output``."""
+def build(
+    options: BuildOptions,
+    progress: Progress | None = None,
+    *,
+    project: Project | None = None,
+    warm: WarmRenderers | None = None,
+) -> BuildReport:
+    """Build everything (or ``--only`` one post or campaign) into ``options.output``.
+
+    ``project``: the content already loaded and validated (``load_and_validate``) by a caller
+    that keeps it between builds (the preview re-reads only the files a save changed); its
+    load warnings are then the caller's to show. ``warm``: renderers kept between builds by
+    that caller; a save that changes a few outputs then renders them here, warm, rather than
+    starting worker processes that would each start WeasyPrint again."""
     started = time.perf_counter()
     refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
@@ -186,12 +201,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             recover_interrupted_swap(output)
     problems = Problems()
     # read and validated before anything is locked or created: broken content leaves no trace
-    project = load_and_validate(options.content, problems)
+    if project is None:
+        project = load_and_validate(options.content, problems)
     with build_lock(output):
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)
         report = BuildReport(warnings=problems)
-        env = RenderEnvironment(project, options.templates.resolve(), problems)
+        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm)
         jobs = plan_jobs(project, options.only)
         previous = read_manifest(output)
         previous_records = previous.by_path() if previous else {}
@@ -261,7 +277,7 @@ class RenderPlan:
             else:
                 self.finish(index, reused)
         rendered = set(to_render)
-        if self.workers > 1 and len(to_render) > 1:
+        if self.workers > 1 and len(to_render) > self.in_process_max():
             render_in_pool(
                 self.env.project,
                 self.env.templates,
@@ -274,6 +290,12 @@ class RenderPlan:
                 for index in to_render:
                     self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
         return self.report(report, rendered, root)
+
+    def in_process_max(self) -> int:
+        """How many outputs render here rather than in worker processes. With a warm engine
+        (the preview), starting workers, each starting WeasyPrint again, costs more than
+        rendering the few outputs a save changes."""
+        return 1 if self.env.warm is None else WARM_IN_PROCESS_PER_WORKER * self.workers
 
     def finish(self, index: int, outcome: Outcome) -> None:
         path = self.jobs[index].path

@@ -2,8 +2,8 @@
 and knows no channel by name."""
 
 from omnipress.channels import blog, linkedin, pdf
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, WarmRenderers
 
 CHANNELS: tuple[Channel, ...] = (blog.CHANNEL, pdf.CHANNEL, linkedin.CHANNEL)
 
-__all__ = ["CHANNELS", "Channel", "Job", "RenderEnvironment", "Rendered"]
+__all__ = ["CHANNELS", "Channel", "Job", "RenderEnvironment", "Rendered", "WarmRenderers"]

@@ -91,6 +91,16 @@ def make_jinja(templates: Path) -> jinja2.Environment:
 
 
 @dataclass
+class WarmRenderers:
+    """What a long-lived process (the preview) keeps between builds: the WeasyPrint engine,
+    which costs a second or more to start. It depends on the templates and on content/'s
+    images alone, so its keeper drops it when one of those changes. Caches of content (the
+    Markdown of a block) are never kept: a block may change between builds."""
+
+    pdf: PdfEngine | None = None
+
+
+@dataclass
 class RenderEnvironment:
     """What every renderer shares within one process: the content, the templates, one
     Markdown converter and, once a PDF is asked for, one warm WeasyPrint engine."""
@@ -104,6 +114,7 @@ class RenderEnvironment:
     _pdf: PdfEngine | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     notices: Problems = field(default_factory=Problems)  # about this process, not one output
+    warm: WarmRenderers | None = None
 
     @property
     def jinja(self) -> jinja2.Environment:
@@ -120,10 +131,14 @@ class RenderEnvironment:
     @property
     def pdf(self) -> PdfEngine:
         """The WeasyPrint engine, imported on first use so builds without PDFs never pay."""
+        if self._pdf is None and self.warm is not None:
+            self._pdf = self.warm.pdf
         if self._pdf is None:
             from omnipress.channels.pdf import PdfEngine
 
             self._pdf = PdfEngine(self.project.root, self.templates)
+            if self.warm is not None:
+                self.warm.pdf = self._pdf
         return self._pdf
 
     def cleaning_for(self, path: Path) -> Cleaning:

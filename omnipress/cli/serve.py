@@ -27,6 +27,8 @@ def port_number(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from omnipress.cli.build import positive_int
+
     add_paths(parser)
     parser.add_argument(
         "--port",
@@ -39,6 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1, this computer only)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="render in N processes when a save changes many outputs (default: one per core)",
+    )
 
 
 def run(args: argparse.Namespace, console: Any) -> int:
@@ -46,6 +55,7 @@ def run(args: argparse.Namespace, console: Any) -> int:
     from rich.markup import escape
 
     from omnipress.build.builder import BuildOptions
+    from omnipress.build.workers import default_jobs
     from omnipress.preview.server import LOOPBACK_NAMES, Preview, start_server
 
     if not args.content.is_dir():
@@ -53,19 +63,17 @@ def run(args: argparse.Namespace, console: Any) -> int:
             f"no content directory at {args.content}",
             "run this in the project folder, or pass --content DIR",
         )
-    options = BuildOptions(content=args.content, templates=args.templates, output=args.output)
+    options = BuildOptions(
+        content=args.content,
+        templates=args.templates,
+        output=args.output,
+        jobs=args.jobs or default_jobs(),
+    )
     preview = Preview(options, log=lambda line: console.print(line, highlight=False, markup=False))
     server = start_server(preview, args.host, args.port, args.debug)
-    first = preview.rebuild()
-    for problem in first.errors:
-        where = f"{problem.where}: " if problem.where else ""
-        console.print(
-            f"{escape(where)}[red]error[/red]: {escape(problem.message)}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        if problem.hint:
-            console.print(f"    hint: {problem.hint}", highlight=False, markup=False)
+    # the first build runs in the build thread: the server answers from the first moment
+    # (the page says "building"), and its problems are printed by the preview's log
+    preview.request(None)
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="watch", daemon=True)
     watcher.start()

@@ -26,6 +26,7 @@ from omnipress.channels.rules import (
     linkedin_hook,
 )
 from omnipress.channels.views import display_date
+from omnipress.check.check import run_check
 from omnipress.content.links import url_parts, utm_params
 from omnipress.content.model import Project
 from omnipress.errors import Problem
@@ -110,18 +111,17 @@ class CheckResults:
         return check_status(findings)
 
 
-def run_check_safely(output: Path, content: Path, templates: Path) -> CheckResults:
-    """Run `check` (``omnipress.check.check.run_check``) if this version of omnipress has it.
+def run_check_safely(
+    output: Path, content: Path, templates: Path, project: Project | None = None, jobs: int = 1
+) -> CheckResults:
+    """Run `check` (:func:`omnipress.check.check.run_check`) with its verdict cache, so a save
+    re-reads only the posts it changed.
 
-    The preview must keep working when `check` is missing or fails, so any problem here
-    becomes "not checked" with a note, never an error page.
+    The preview must keep working when `check` fails, so any problem here becomes "not
+    checked" with a note, never an error page.
     """
     try:
-        from omnipress.check.check import run_check  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return CheckResults(False, {}, note="`check` is not available in this version")
-    try:
-        report = run_check(output, content, templates)
+        report = run_check(output, content, templates, project=project, jobs=jobs)
     except Exception as exc:
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}

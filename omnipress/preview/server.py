@@ -7,18 +7,23 @@ small script, which asks ``/__preview__/build`` for the build number and reloads
 a save has produced a new build (or a new error).
 
 Watching is watchfiles' job (no hand-written watcher); serving is the standard library's
-``ThreadingHTTPServer``. Builds go through :func:`omnipress.build.builder.build`, so a failed build
-leaves the last good ``output/`` in place, and the preview shows the error above it.
+``ThreadingHTTPServer``, so every request is answered while a build runs in its own thread.
+Builds go through :func:`omnipress.build.builder.build` with the project the preview keeps
+loaded (:mod:`omnipress.preview.live_project`) and a warm WeasyPrint, so a failed build leaves
+the last good ``output/`` in place, and the preview shows the error above it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import errno
 import json
 import mimetypes
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,12 +34,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 
-from omnipress.build.builder import BuildOptions, BuildReport, build, load_and_validate
+from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.manifest import Manifest
 from omnipress.build.writer import BuildLocked
+from omnipress.channels import WarmRenderers
 from omnipress.content.model import Project
-from omnipress.errors import ContentError, Problem, Problems, Severity, UsageError
+from omnipress.errors import ContentError, Problem, Severity, UsageError
 from omnipress.preview.files import read_output
+from omnipress.preview.live_project import LiveProject, Loaded, as_seen
 from omnipress.preview.preview import (
     OUTPUT_PREFIX,
     CheckResults,
@@ -96,6 +103,17 @@ class Snapshot:
     errors: tuple[ProblemView, ...] = ()
     warnings: tuple[ProblemView, ...] = ()
     summary: str = "not built yet"
+    timings: Timings | None = None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """What one save cost, for the state endpoint (and the benchmark that reads it)."""
+
+    files_read: int  # content files read again
+    outputs_built: int
+    build_seconds: float  # loading what changed, and the build
+    check_seconds: float
 
 
 def problems_of(exc: Exception, templates: Path) -> list[Problem]:
@@ -119,7 +137,13 @@ def problems_of(exc: Exception, templates: Path) -> list[Problem]:
 
 
 class Preview:
-    """Builds, remembers the latest result, and renders the preview pages from it."""
+    """Builds, remembers the latest result, and renders the preview pages from it.
+
+    Between saves it keeps the loaded project (:class:`~omnipress.live_project.LiveProject`:
+    a save re-reads only the files it changed) and the last check. Saves are collected by
+    :meth:`request` and built by one thread (:meth:`run_builds`): the saves that land while a
+    build runs become one next build, never a queue of them, and the HTTP server, in its own
+    threads, answers throughout."""
 
     def __init__(
         self, options: BuildOptions, log: Log | None = None, lock_wait: float = LOCK_WAIT_SECONDS
@@ -128,11 +152,17 @@ class Preview:
         self.lock_wait = lock_wait
         self.waiting = False  # for another build's lock
         self.root = options.content.resolve().parent
+        self.templates = options.templates.resolve()
         self.log = log or (lambda message: None)
+        self.live = LiveProject(options.content)
+        self.warm = WarmRenderers()
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._snapshot = Snapshot()
         self.building = False
+        self._requests = threading.Condition()
+        self._pending: set[Path] | None = set()  # None: load everything
+        self._requested = False
         self.jinja = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(options.templates), str(PACKAGE_TEMPLATES)]),
             autoescape=True,
@@ -151,25 +181,87 @@ class Preview:
     def output(self) -> Path:
         return self.options.output.resolve()
 
-    def rebuild(self) -> Snapshot:
-        """Build into output/, load what was built, run `check`; never raises."""
+    # -------------------------------------------------------------- saves and builds
+
+    def request(self, changed: Iterable[Path] | None = None) -> None:
+        """Ask for a build of these changed files (None: of everything); returns at once.
+        Requests made before the build thread takes them are merged into one build."""
+        with self._requests:
+            if changed is None or self._pending is None:
+                self._pending = None
+            else:
+                self._pending.update(Path(p) for p in changed)
+            self._requested = True
+            self._requests.notify_all()
+
+    def take_request(self, timeout: float) -> tuple[bool, set[Path] | None]:
+        """(whether a build was asked for, the files changed or None for all), waiting up to
+        ``timeout`` seconds for one; what it returns is cleared, so later saves start anew."""
+        with self._requests:
+            if not self._requested:
+                self._requests.wait(timeout)
+            if not self._requested:
+                return False, set()
+            pending, self._pending, self._requested = self._pending, set(), False
+            return True, pending
+
+    @property
+    def requested(self) -> bool:
+        return self._requested
+
+    def run_builds(self, stop: threading.Event, poll: float = 0.1) -> None:
+        """Build each batch of requested saves in turn, until ``stop``."""
+        while not stop.is_set():
+            asked, changed = self.take_request(poll)
+            if asked:
+                self.rebuild(changed)
+                if not self.requested:
+                    self.warm_up()
+
+    def warm_up(self) -> None:
+        """Start WeasyPrint between saves, so the next save's one-pager renders at once."""
+        project = self.snapshot.project
+        if self.warm.pdf is None and project is not None:
+            from omnipress.channels.pdf import PdfEngine
+
+            with contextlib.suppress(Exception):  # the next build says what is wrong
+                self.warm.pdf = PdfEngine(project.root, self.templates)
+
+    def rebuild(self, changed: Iterable[Path] | None = None) -> Snapshot:
+        """Build into output/, then run `check`; never raises. ``changed``: the files saved
+        since the last build (only those are read again); None reads everything."""
         with self._build_lock:
             self.building = True
             try:
-                snapshot = self._rebuild()
+                snapshot = self._rebuild(None if changed is None else set(changed))
             finally:
                 self.building = self.waiting = False
             with self._lock:
                 self._snapshot = snapshot
             return snapshot
 
-    def _rebuild(self) -> Snapshot:
+    def load(self, changed: set[Path] | None) -> Loaded:
+        """The project with the saved files read again. A template is not content: a save
+        of one reads no content file (the build re-renders what loaded it)."""
+        if changed is None:
+            loaded = self.live.update(None)
+        else:
+            templates = {p for p in changed if as_seen(p).is_relative_to(self.templates)}
+            loaded = self.live.update(changed - templates)
+            if templates:
+                self.warm = WarmRenderers()  # the one-pager's stylesheet may be among them
+        if loaded.full:  # images, site.yaml: what the engine read may have changed
+            self.warm = WarmRenderers()
+        return loaded
+
+    def _rebuild(self, changed: set[Path] | None) -> Snapshot:
         previous = self.snapshot
         build_id = previous.build_id + 1
         started = time.strftime("%H:%M:%S")
+        clock = time.perf_counter()
         try:
-            report = self.build_when_free()
-            project = load_and_validate(self.options.content, Problems())
+            loaded = self.load(changed)
+            report = self.build_when_free(loaded.project)
         except Exception as exc:
             problems = problems_of(exc, self.options.templates)
             errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -189,24 +281,34 @@ class Preview:
                 problem_views([p for p in problems if p not in errors], self.root),
                 f"showing the last good build (failed at {started})",
             )
-        checks = run_check_safely(self.output, self.options.content, self.options.templates)
+        built = time.perf_counter()
+        checks = run_check_safely(
+            self.output,
+            self.options.content,
+            self.options.templates,
+            project=loaded.project,
+            jobs=self.options.jobs,
+        )
+        checked = time.perf_counter()
         summary = (
             f"built {len(report.built)}, reused {len(report.reused)} outputs "
             f"in {report.seconds:.1f} s at {started}"
         )
         self.log(f"{started} {summary.rsplit(' at ', 1)[0]}")
+        warnings = [*loaded.warnings, *report.warnings.warnings]
         return Snapshot(
             build_id,
             True,
-            project,
+            loaded.project,
             report.manifest,
             checks,
             (),
-            problem_views(report.warnings.warnings, self.root),
+            problem_views(warnings, self.root),
             summary,
+            Timings(len(loaded.reread), len(report.built), built - clock, checked - built),
         )
 
-    def build_when_free(self) -> BuildReport:
+    def build_when_free(self, project: Project) -> BuildReport:
         """Build; while another build holds output/'s lock, wait for it and build then.
 
         A refused build changed nothing, and the save that asked for it will not come again:
@@ -215,7 +317,7 @@ class Preview:
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
-                return build(self.options)
+                return build(self.options, project=project, warm=self.warm)
             except ContentError as exc:
                 if not refused_by_lock(exc) or time.monotonic() >= deadline:
                     raise
@@ -230,7 +332,10 @@ class Preview:
     # -------------------------------------------------------------- watching
 
     def watch(self, stop: threading.Event, debounce_ms: int = 300) -> None:
-        """Rebuild whenever something under content/ or templates/ changes, until ``stop``."""
+        """Rebuild whenever something under content/ or templates/ changes, until ``stop``.
+
+        Watching and building run in separate threads, so the saves made during a build are
+        collected meanwhile and built together as soon as it ends."""
         import watchfiles
 
         output = self.output
@@ -242,15 +347,21 @@ class Preview:
                     output
                 )
 
-        for _changes in watchfiles.watch(
-            *paths,
-            watch_filter=SourcesOnly(),
-            stop_event=stop,
-            debounce=debounce_ms,
-            step=50,
-            raise_interrupt=False,
-        ):
-            self.rebuild()
+        builder = threading.Thread(target=self.run_builds, args=(stop,), name="build", daemon=True)
+        builder.start()
+        try:
+            for changes in watchfiles.watch(
+                *paths,
+                watch_filter=SourcesOnly(),
+                stop_event=stop,
+                debounce=debounce_ms,
+                step=50,
+                raise_interrupt=False,
+            ):
+                self.request(Path(path) for _, path in changes)
+        finally:
+            stop.set()
+            builder.join()
 
     # -------------------------------------------------------------- pages
 
@@ -296,9 +407,10 @@ class Preview:
         state = {
             "id": s.build_id,
             "ok": s.ok,
-            "building": self.building,
+            "building": self.building or self.requested,
             "waiting": self.waiting,
             "summary": s.summary,
+            "timings": dataclasses.asdict(s.timings) if s.timings else None,
         }
         return json.dumps(state).encode("utf-8")
 
@@ -313,6 +425,10 @@ def content_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+HANGUPS = (ConnectionError, TimeoutError)
+"""A client gone: BrokenPipeError, ConnectionResetError, ConnectionAbortedError, a timeout."""
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -321,6 +437,13 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.debug = debug
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that hangs up mid-answer (a reload, a closed tab, a poll that timed out)
+        is no error: only a real failure is printed, as the standard library does."""
+        if isinstance(sys.exc_info()[1], HANGUPS):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
