@@ -44,7 +44,9 @@ from run import TreeMemory  # noqa: E402
 
 SERVE = """
 import sys
-from omnipress import cli, preview, preview_server
+from omnipress import cli
+from omnipress.preview import preview
+from omnipress.preview import server as preview_server
 if sys.argv[1] == "no-check":
     def not_checked(*args, **kwargs):
         return preview.CheckResults(False, {}, note="not checked (benchmark --no-check)")

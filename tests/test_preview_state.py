@@ -24,10 +24,12 @@ from typing import Any
 
 import pytest
 
-from omnipress import builder, loader, preview_server
+from omnipress.build import builder
 from omnipress.build.builder import BuildOptions, load_and_validate
+from omnipress.content import loader
 from omnipress.content.model import Project
 from omnipress.errors import ContentError, Problems
+from omnipress.preview import server as preview_server
 from omnipress.preview.live_project import LiveProject
 from omnipress.preview.server import Preview, PreviewServer
 from tests.conftest import ROOT
