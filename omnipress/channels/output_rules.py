@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from omnipress.channels import rules
-from omnipress.channels.rules import REBUILD, Finding
-
-ERROR, WARNING = "error", "warning"
+from omnipress.channels.rules import REBUILD
+from omnipress.errors import Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Expect:
 class OutputRule:
     name: str
     channel: str
-    severity: str  # the worst it reports: a warning rule never fails a build or a check
+    severity: Severity  # the worst it reports: a warning rule never fails a build or a check
     field: str | None  # the front-matter key a build problem points at; None: a template's
     reads: str  # the facts it judges, in the build and in check
     check: Callable[[Any, Expect], list[Finding]]
@@ -99,7 +98,7 @@ def blog_title_length(page: Any, expect: Expect) -> list[Finding]:
             f"<title> is {len(page.title)} characters; search results cut it at about "
             f"{rules.BLOG_TITLE_MAX}",
             "shorten the post title",
-            severity=WARNING,
+            severity=Severity.WARNING,
             expected=f"≤ {rules.BLOG_TITLE_MAX}",
             found=str(len(page.title)),
         )
@@ -123,7 +122,7 @@ def blog_meta_description(page: Any, expect: Expect) -> list[Finding]:
                 f"the meta description is {len(description)} characters; search results cut "
                 f"it at about {rules.META_DESCRIPTION_MAX}",
                 "shorten description (or summary) in the post's front matter",
-                severity=WARNING,
+                severity=Severity.WARNING,
                 expected=f"≤ {rules.META_DESCRIPTION_MAX}",
                 found=str(len(description)),
             )
@@ -231,24 +230,25 @@ PDF_PROPERTIES = (
 TEXT = "the text as written (the rendered bytes / the file, decoded)"
 
 OUTPUT_RULES: tuple[OutputRule, ...] = (
-    OutputRule("blog.html", "blog", ERROR, None, BLOG_PAGE, blog_structure),
-    OutputRule("blog.h1", "blog", ERROR, "title", BLOG_PAGE, blog_h1),
-    OutputRule("blog.title-length", "blog", WARNING, "title", BLOG_PAGE, blog_title_length),
-    OutputRule("blog.meta-description", "blog", ERROR, "summary", BLOG_PAGE,
+    OutputRule("blog.html", "blog", Severity.ERROR, None, BLOG_PAGE, blog_structure),
+    OutputRule("blog.h1", "blog", Severity.ERROR, "title", BLOG_PAGE, blog_h1),
+    OutputRule("blog.title-length", "blog", Severity.WARNING, "title", BLOG_PAGE,
+               blog_title_length),
+    OutputRule("blog.meta-description", "blog", Severity.ERROR, "summary", BLOG_PAGE,
                blog_meta_description),
-    OutputRule("blog.canonical", "blog", ERROR, None, BLOG_PAGE, blog_canonical),
-    OutputRule("blog.scripts", "blog", ERROR, "body", BLOG_PAGE, blog_scripts),
-    OutputRule("pdf.one-page", "pdf", ERROR, "pdf.blocks", PDF_PAGES, pdf_one_page),
-    OutputRule("pdf.metadata", "pdf", ERROR, None, PDF_PROPERTIES, pdf_metadata),
-    OutputRule("linkedin.length", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule("blog.canonical", "blog", Severity.ERROR, None, BLOG_PAGE, blog_canonical),
+    OutputRule("blog.scripts", "blog", Severity.ERROR, "body", BLOG_PAGE, blog_scripts),
+    OutputRule("pdf.one-page", "pdf", Severity.ERROR, "pdf.blocks", PDF_PAGES, pdf_one_page),
+    OutputRule("pdf.metadata", "pdf", Severity.ERROR, None, PDF_PROPERTIES, pdf_metadata),
+    OutputRule("linkedin.length", "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_length)),
-    OutputRule("linkedin.hook", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule("linkedin.hook", "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_hook)),
-    OutputRule("linkedin.markup", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule("linkedin.markup", "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_markup)),
-    OutputRule("linkedin.hashtags", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule("linkedin.hashtags", "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_hashtags)),
-    OutputRule("linkedin.links", "linkedin", ERROR, "linkedin", TEXT, linkedin_links),
+    OutputRule("linkedin.links", "linkedin", Severity.ERROR, "linkedin", TEXT, linkedin_links),
 )  # fmt: skip
 """Severities as a user reads them: search-result length guidance (title ≈ 60, description
 ≈ 160) is a warning, whatever the row says for the rule's other findings (a page with no

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from omnipress.content.links import URL_PATTERN
-from omnipress.errors import make_printable
+from omnipress.errors import Finding
 
 LINKEDIN_MAX_CHARS = 3000
 LINKEDIN_FOLD_CHARS = 210
@@ -36,21 +35,6 @@ MARKDOWN_LEFTOVERS = (
     (re.compile(r"\[\[block:"), "an unexpanded block marker"),
 )  # fmt: skip
 HTML_LEFTOVERS = re.compile(r"</?[a-zA-Z][^>\n]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One broken rule: its stable name, what is wrong, and how to fix it."""
-
-    rule: str
-    message: str
-    hint: str = ""
-    severity: str = "error"
-    expected: str = ""
-    found: str = ""
-
-    def __post_init__(self) -> None:
-        make_printable(self)  # the preview shows these as they are, without a Problem
 
 
 def linkedin_hook(text: str) -> str:
