@@ -454,13 +454,11 @@ def post_page(
 
 @dataclass(frozen=True)
 class ProblemView:
-    severity: str
+    severity: Severity
     where: str  # "content/posts/x.md:12"
     message: str
     hint: str
 
 
 def problem_views(problems: list[Problem], root: Path) -> tuple[ProblemView, ...]:
-    return tuple(
-        ProblemView(p.severity.value, p.location(root), p.message, p.hint) for p in problems
-    )
+    return tuple(ProblemView(p.severity, p.location(root), p.message, p.hint) for p in problems)
