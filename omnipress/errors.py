@@ -60,8 +60,30 @@ def make_printable(item: Any) -> None:
 
 
 class Severity(StrEnum):
+    """How bad a problem or a finding is: the one encoding every layer uses. A StrEnum, so
+    it prints and serialises to JSON as the word a reader and a script expect."""
+
     ERROR = "error"
     WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: its stable name, what is wrong, and how to fix it. What the build
+    reports it as (a :class:`Problem`) and what ``check`` reports it as (the same finding
+    with the post, channel and file it concerns) both start from this."""
+
+    rule: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    expected: str = ""
+    found: str = ""
+
+    def __post_init__(self) -> None:
+        # a finding read back from JSON (the check cache) carries its severity as the word
+        object.__setattr__(self, "severity", Severity(self.severity))
+        make_printable(self)  # the preview shows these as they are, without a Problem
 
 
 @dataclass(frozen=True)

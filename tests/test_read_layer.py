@@ -549,7 +549,7 @@ ESCAPED = "\\x1b[31m\\x07\\x00\\x7f\\x9b\\u202e\\u2066\\u2028\\r\\n\\tend"
 # every kind of message, made with hostile text in each of its text fields
 MESSAGE_TYPES: dict[str, Callable[[str], Any]] = {
     "Problem": lambda t: Problem(t, Path(t), 3, hint=t),
-    "CheckFinding": lambda t: CheckFinding(t, "error", t, t, t, t, t, t, t),
+    "CheckFinding": lambda t: CheckFinding(t, t, t, "error", t, t, post=t, channel=t, file=t),
     "rules.Finding": lambda t: Finding(t, t, t, "error", t, t),
     "where-used Use": lambda t: Use(t, t, t, t, (t,), t, t),
     "WhereUsed": lambda t: WhereUsed(t, t, t, t, [t], [t], [], [t], t),

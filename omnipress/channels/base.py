@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markdown
 
-from omnipress.channels.output_rules import WARNING, Expect, judge
+from omnipress.channels.output_rules import Expect, judge
 from omnipress.channels.recording import RecordingEnvironment
 from omnipress.content.model import Campaign, Post, Project
-from omnipress.errors import Problems
+from omnipress.errors import Problem, Problems
 from omnipress.text.markup import Cleaning, new_markdown
 
 if TYPE_CHECKING:
@@ -159,11 +159,13 @@ def report_rules(
     expect = Expect(post.title, site.post_url(post.slug))
     for rule, finding in judge(job.channel.name, facts, expect):
         detail = (details or {}).get(finding.rule, "")
-        report = env.problems.warning if finding.severity == WARNING else env.problems.error
-        report(
-            f"{RULE_SUBJECTS[job.channel.name]} {job.named}: {finding.message}{detail} "
-            f"[{finding.rule}]",
-            post.path if rule.field else env.templates / job.channel.name,
-            post.line_of(finding.rule, rule.field) if rule.field else None,
-            finding.hint,
+        env.problems.add(
+            Problem(
+                f"{RULE_SUBJECTS[job.channel.name]} {job.named}: {finding.message}{detail} "
+                f"[{finding.rule}]",
+                post.path if rule.field else env.templates / job.channel.name,
+                post.line_of(finding.rule, rule.field) if rule.field else None,
+                finding.hint,
+                finding.severity,
+            )
         )

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from omnipress.channels.base import RenderEnvironment
+from omnipress.content.expander import BlockExpander
 from omnipress.content.model import Block, Post
-from omnipress.content.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference
+from omnipress.content.resolve import Reference
 from omnipress.content.schema import template_fields
 from omnipress.text.markup import Prepared, fill_blocks, prepare_markdown
 
@@ -25,30 +26,25 @@ class HtmlBlockRenderer:
     env: RenderEnvironment
     channel: str
     resolve_image: Callable[[str], str | None]
-    used: list[str] = field(default_factory=list)
-    expansions: int = 0
-    exhausted: bool = False
+    includes: BlockExpander[Markup] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.includes = BlockExpander(
+            self.env.project.blocks, self.env.problems, self.render, Markup("")
+        )
+
+    @property
+    def used(self) -> list[str]:
+        return self.includes.used
 
     def note(self, block_id: str) -> None:
-        if block_id not in self.used:
-            self.used.append(block_id)
+        self.includes.note(block_id)
 
     def block(self, block_id: str, depth: int = 0) -> Markup:
         """One block as HTML, with the blocks it includes expanded in place."""
-        project = self.env.project
-        block = project.blocks[block_id]
-        self.expansions += 1
-        if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
-            if not self.exhausted:
-                self.exhausted = True
-                self.env.problems.error(
-                    f"too many block includes while rendering {block_id!r} "
-                    f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
-                    block.path,
-                    hint="a block is probably included far more often than intended",
-                )
-            return Markup("")
-        self.note(block_id)
+        return self.includes.include(block_id, depth)
+
+    def render(self, block: Block, depth: int) -> Markup:
         body = self.markdown(block.body_for(self.channel), block, depth)
         template = self.env.jinja.get_template(f"blocks/{block.type}.html")
         return Markup(
@@ -80,4 +76,4 @@ class HtmlBlockRenderer:
         return Markup(converted.html), Markup(converted.toc)
 
     def reference(self, ref: Reference, depth: int) -> str:
-        return str(self.block(ref.block_id, depth + 1))
+        return str(self.includes.include(ref.block_id, depth + 1))

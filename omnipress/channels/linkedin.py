@@ -12,9 +12,9 @@ import re
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.views import cta_view, post_view
+from omnipress.content.expander import BlockExpander
 from omnipress.content.links import with_utm
 from omnipress.content.model import Block
-from omnipress.content.resolve import MAX_DEPTH, MAX_EXPANSIONS, Reference, split_segments
 from omnipress.content.schema import template_fields
 from omnipress.text.markup import Cleaning
 from omnipress.text.plaintext import markdown_to_text
@@ -25,19 +25,16 @@ class TextBlockRenderer:
 
     def __init__(self, env: RenderEnvironment):
         self.env = env
-        self.used: list[str] = []
-        self.expansions = 0
-        self.exhausted = False
+        self.includes = BlockExpander(env.project.blocks, env.problems, self.render, "")
+        self.used = self.includes.used
 
     def text(self, markdown_text: str, source_path: object, depth: int = 0) -> str:
-        parts = []
-        for segment in split_segments(markdown_text):
-            if isinstance(segment, Reference):
-                parts.append(self.block(self.env.project.blocks[segment.block_id], depth + 1))
-            else:
-                cleaning = self.env.cleaning_for(source_path)  # type: ignore[arg-type]
-                parts.append(self.plain(segment.markdown, cleaning))
-        return "\n\n".join(p for p in parts if p.strip())
+        return self.includes.expand(
+            markdown_text,
+            depth,
+            lambda words: self.plain(words, self.env.cleaning_for(source_path)),  # type: ignore[arg-type]
+            lambda parts: "\n\n".join(p for p in parts if p.strip()),
+        )
 
     def plain(self, markdown_text: str, cleaning: Cleaning) -> str:
         """Markdown as plain text: the same text converts the same way in every post that uses
@@ -53,19 +50,9 @@ class TextBlockRenderer:
         return text
 
     def block(self, block: Block, depth: int = 0) -> str:
-        self.expansions += 1
-        if depth > MAX_DEPTH or self.expansions > MAX_EXPANSIONS:
-            if not self.exhausted:
-                self.exhausted = True
-                self.env.problems.error(
-                    f"too many block includes while rendering {block.id!r} "
-                    f"(limit: {MAX_EXPANSIONS} includes, {MAX_DEPTH} levels deep)",
-                    block.path,
-                    hint="a block is probably included far more often than intended",
-                )
-            return ""
-        if block.id not in self.used:
-            self.used.append(block.id)
+        return self.includes.include(block.id, depth)
+
+    def render(self, block: Block, depth: int) -> str:
         body = self.text(block.body_for("linkedin"), block.path, depth)
         template = self.env.jinja.get_template(f"linkedin/blocks/{block.type}.txt")
         return template.render(

@@ -20,9 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from omnipress.channels import rules
-from omnipress.channels.rules import REBUILD, Finding
+from omnipress.channels.rules import REBUILD
+from omnipress.errors import Finding, Severity
 
-ERROR, WARNING = "error", "warning"
+# Rule names, written once: the findings below, their rows and whoever adds to a finding.
+BLOG_HTML = "blog.html"
+BLOG_H1 = "blog.h1"
+BLOG_TITLE_LENGTH = "blog.title-length"
+BLOG_META_DESCRIPTION = "blog.meta-description"
+BLOG_CANONICAL = "blog.canonical"
+BLOG_SCRIPTS = "blog.scripts"
+PDF_ONE_PAGE = "pdf.one-page"
+PDF_METADATA = "pdf.metadata"
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Expect:
 class OutputRule:
     name: str
     channel: str
-    severity: str  # the worst it reports: a warning rule never fails a build or a check
+    severity: Severity  # the worst it reports: a warning rule never fails a build or a check
     field: str | None  # the front-matter key a build problem points at; None: a template's
     reads: str  # the facts it judges, in the build and in check
     check: Callable[[Any, Expect], list[Finding]]
@@ -59,7 +68,7 @@ def blog_structure(page: Any, expect: Expect) -> list[Finding]:
         structure.append("no <title>")
     return [
         Finding(
-            "blog.html",
+            BLOG_HTML,
             f"invalid HTML5 structure: {problem}",
             "fix the blog templates, then " + REBUILD,
         )
@@ -71,7 +80,7 @@ def blog_h1(page: Any, expect: Expect) -> list[Finding]:
     if len(page.h1s) != 1:
         return [
             Finding(
-                "blog.h1",
+                BLOG_H1,
                 f"the page has {len(page.h1s)} <h1> headings; it needs exactly one, the post title",
                 "use ## (an <h2>) for headings inside the post body",
                 expected=f"1 <h1>: {expect.title}",
@@ -81,7 +90,7 @@ def blog_h1(page: Any, expect: Expect) -> list[Finding]:
     if page.h1s[0] != expect.title:
         return [
             Finding(
-                "blog.h1",
+                BLOG_H1,
                 f"the <h1> is not the post title (from {expect.source})",
                 expected=expect.title,
                 found=page.h1s[0],
@@ -95,11 +104,11 @@ def blog_title_length(page: Any, expect: Expect) -> list[Finding]:
         return []
     return [
         Finding(
-            "blog.title-length",
+            BLOG_TITLE_LENGTH,
             f"<title> is {len(page.title)} characters; search results cut it at about "
             f"{rules.BLOG_TITLE_MAX}",
             "shorten the post title",
-            severity=WARNING,
+            severity=Severity.WARNING,
             expected=f"≤ {rules.BLOG_TITLE_MAX}",
             found=str(len(page.title)),
         )
@@ -111,7 +120,7 @@ def blog_meta_description(page: Any, expect: Expect) -> list[Finding]:
     if not description or not description.strip():
         return [
             Finding(
-                "blog.meta-description",
+                BLOG_META_DESCRIPTION,
                 "the page has no meta description",
                 "set description (or summary) in the post's front matter",
             )
@@ -119,11 +128,11 @@ def blog_meta_description(page: Any, expect: Expect) -> list[Finding]:
     if len(description) > rules.META_DESCRIPTION_MAX:
         return [
             Finding(
-                "blog.meta-description",
+                BLOG_META_DESCRIPTION,
                 f"the meta description is {len(description)} characters; search results cut "
                 f"it at about {rules.META_DESCRIPTION_MAX}",
                 "shorten description (or summary) in the post's front matter",
-                severity=WARNING,
+                severity=Severity.WARNING,
                 expected=f"≤ {rules.META_DESCRIPTION_MAX}",
                 found=str(len(description)),
             )
@@ -136,7 +145,7 @@ def blog_canonical(page: Any, expect: Expect) -> list[Finding]:
         return []
     return [
         Finding(
-            "blog.canonical",
+            BLOG_CANONICAL,
             "the canonical URL is not the post's address",
             expected=expect.canonical,
             found=page.canonical or "none",
@@ -152,14 +161,14 @@ def blog_scripts(page: Any, expect: Expect) -> list[Finding]:
         what = f"src={script.src!r}" if script.src else f"type={script.type or 'text/javascript'!r}"
         findings.append(
             Finding(
-                "blog.scripts",
+                BLOG_SCRIPTS,
                 f"line {script.line}: a <script {what}> is on the page",
                 "content may not run scripts; remove it from the post or template",
             )
         )
     findings += [
         Finding(
-            "blog.scripts",
+            BLOG_SCRIPTS,
             f"active content on the page: {handler}",
             "content may not run scripts",
         )
@@ -176,7 +185,7 @@ def pdf_one_page(pdf: Any, expect: Expect) -> list[Finding]:
         return []
     return [
         Finding(
-            "pdf.one-page",
+            PDF_ONE_PAGE,
             f"the one-pager runs onto {pdf.pages} pages",
             "show fewer blocks in pdf.blocks, or shorten the summary or those blocks",
             expected="1",
@@ -191,7 +200,7 @@ def pdf_metadata(pdf: Any, expect: Expect) -> list[Finding]:
     if missing:
         findings.append(
             Finding(
-                "pdf.metadata",
+                PDF_METADATA,
                 "document properties missing: " + ", ".join(missing),
                 "set them in the post (title, author, summary, tags); the one-pager template "
                 "prints them as <title> and <meta> tags",
@@ -200,7 +209,7 @@ def pdf_metadata(pdf: Any, expect: Expect) -> list[Finding]:
     if not pdf.lang or not pdf.tagged:
         findings.append(
             Finding(
-                "pdf.metadata",
+                PDF_METADATA,
                 "the PDF is not tagged for accessibility "
                 f"(language {pdf.lang or 'missing'}, tagged {pdf.tagged})",
                 "the one-pager template must set <html lang=…> (site.yaml's language), then "
@@ -231,24 +240,25 @@ PDF_PROPERTIES = (
 TEXT = "the text as written (the rendered bytes / the file, decoded)"
 
 OUTPUT_RULES: tuple[OutputRule, ...] = (
-    OutputRule("blog.html", "blog", ERROR, None, BLOG_PAGE, blog_structure),
-    OutputRule("blog.h1", "blog", ERROR, "title", BLOG_PAGE, blog_h1),
-    OutputRule("blog.title-length", "blog", WARNING, "title", BLOG_PAGE, blog_title_length),
-    OutputRule("blog.meta-description", "blog", ERROR, "summary", BLOG_PAGE,
+    OutputRule(BLOG_HTML, "blog", Severity.ERROR, None, BLOG_PAGE, blog_structure),
+    OutputRule(BLOG_H1, "blog", Severity.ERROR, "title", BLOG_PAGE, blog_h1),
+    OutputRule(BLOG_TITLE_LENGTH, "blog", Severity.WARNING, "title", BLOG_PAGE,
+               blog_title_length),
+    OutputRule(BLOG_META_DESCRIPTION, "blog", Severity.ERROR, "summary", BLOG_PAGE,
                blog_meta_description),
-    OutputRule("blog.canonical", "blog", ERROR, None, BLOG_PAGE, blog_canonical),
-    OutputRule("blog.scripts", "blog", ERROR, "body", BLOG_PAGE, blog_scripts),
-    OutputRule("pdf.one-page", "pdf", ERROR, "pdf.blocks", PDF_PAGES, pdf_one_page),
-    OutputRule("pdf.metadata", "pdf", ERROR, None, PDF_PROPERTIES, pdf_metadata),
-    OutputRule("linkedin.length", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule(BLOG_CANONICAL, "blog", Severity.ERROR, None, BLOG_PAGE, blog_canonical),
+    OutputRule(BLOG_SCRIPTS, "blog", Severity.ERROR, "body", BLOG_PAGE, blog_scripts),
+    OutputRule(PDF_ONE_PAGE, "pdf", Severity.ERROR, "pdf.blocks", PDF_PAGES, pdf_one_page),
+    OutputRule(PDF_METADATA, "pdf", Severity.ERROR, None, PDF_PROPERTIES, pdf_metadata),
+    OutputRule(rules.LINKEDIN_LENGTH, "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_length)),
-    OutputRule("linkedin.hook", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule(rules.LINKEDIN_HOOK, "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_hook)),
-    OutputRule("linkedin.markup", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule(rules.LINKEDIN_MARKUP, "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_markup)),
-    OutputRule("linkedin.hashtags", "linkedin", ERROR, "linkedin", TEXT,
+    OutputRule(rules.LINKEDIN_HASHTAGS, "linkedin", Severity.ERROR, "linkedin", TEXT,
                linkedin_rule(rules.check_linkedin_hashtags)),
-    OutputRule("linkedin.links", "linkedin", ERROR, "linkedin", TEXT, linkedin_links),
+    OutputRule(rules.LINKEDIN_LINKS, "linkedin", Severity.ERROR, "linkedin", TEXT, linkedin_links),
 )  # fmt: skip
 """Severities as a user reads them: search-result length guidance (title ≈ 60, description
 ≈ 160) is a warning, whatever the row says for the rule's other findings (a page with no

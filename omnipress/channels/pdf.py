@@ -17,6 +17,7 @@ from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, r
 from omnipress.channels.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
 from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.output_rules import PDF_ONE_PAGE
 from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
 
@@ -228,7 +229,7 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
         job,
         env,
         LaidOutFacts.of(layout),
-        {"pdf.one-page": f" (about {result.overflow_mm:.0f} mm too long)"},
+        {PDF_ONE_PAGE: f" (about {result.overflow_mm:.0f} mm too long)"},
     )
     if result.pages == 1 and result.fill < MIN_FILL:
         env.problems.warning(  # rounded, so a post's campaign variants say it once

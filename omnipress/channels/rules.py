@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from omnipress.content.links import URL_PATTERN
-from omnipress.errors import make_printable
+from omnipress.errors import Finding
 
 LINKEDIN_MAX_CHARS = 3000
 LINKEDIN_FOLD_CHARS = 210
@@ -21,6 +20,14 @@ HASHTAGS_MIN, HASHTAGS_MAX = 3, 5
 BLOG_TITLE_MAX = 60
 META_DESCRIPTION_MAX = 160
 REBUILD = "run `python build.py`, then check again"
+
+# Rule names, written once: the findings, the rows of output_rules and `check` use these.
+LINKEDIN_LENGTH = "linkedin.length"
+LINKEDIN_HOOK = "linkedin.hook"
+LINKEDIN_MARKUP = "linkedin.markup"
+LINKEDIN_UNICODE_BOLD = "linkedin.unicode-bold"
+LINKEDIN_HASHTAGS = "linkedin.hashtags"
+LINKEDIN_LINKS = "linkedin.links"
 
 HASHTAG_PATTERN = re.compile(r"(?<![\w#])#([^\s#]+)")
 CAMEL_CASE = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
@@ -38,21 +45,6 @@ MARKDOWN_LEFTOVERS = (
 HTML_LEFTOVERS = re.compile(r"</?[a-zA-Z][^>\n]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One broken rule: its stable name, what is wrong, and how to fix it."""
-
-    rule: str
-    message: str
-    hint: str = ""
-    severity: str = "error"
-    expected: str = ""
-    found: str = ""
-
-    def __post_init__(self) -> None:
-        make_printable(self)  # the preview shows these as they are, without a Problem
-
-
 def linkedin_hook(text: str) -> str:
     """The hook is the first paragraph: what LinkedIn shows above '…see more'."""
     return text.split("\n\n", 1)[0].strip()
@@ -68,7 +60,7 @@ def check_linkedin_length(text: str) -> list[Finding]:
         return []
     return [
         Finding(
-            "linkedin.length",
+            LINKEDIN_LENGTH,
             f"the post is {count:,} characters; LinkedIn allows {LINKEDIN_MAX_CHARS:,}",
             f"shorten linkedin.body by {count - LINKEDIN_MAX_CHARS:,} characters",
             expected=f"≤ {LINKEDIN_MAX_CHARS}",
@@ -83,7 +75,7 @@ def check_linkedin_hook(text: str) -> list[Finding]:
     if len(hook) > LINKEDIN_FOLD_CHARS:
         findings.append(
             Finding(
-                "linkedin.hook",
+                LINKEDIN_HOOK,
                 f"the hook is {len(hook)} characters; only {LINKEDIN_FOLD_CHARS} show before "
                 "'…see more'",
                 "shorten linkedin.hook to one sentence",
@@ -94,7 +86,7 @@ def check_linkedin_hook(text: str) -> list[Finding]:
     if not SENTENCE_END.search(hook):
         findings.append(
             Finding(
-                "linkedin.hook",
+                LINKEDIN_HOOK,
                 f"the hook does not end a sentence: …{hook[-40:]!r}",
                 "end linkedin.hook with '.', '!' or '?'",
             )
@@ -104,20 +96,20 @@ def check_linkedin_hook(text: str) -> list[Finding]:
 
 def check_linkedin_markup(text: str) -> list[Finding]:
     findings = [
-        Finding("linkedin.markup", f"{what} left in the text: {m.group(0)!r}",
+        Finding(LINKEDIN_MARKUP, f"{what} left in the text: {m.group(0)!r}",
                 "LinkedIn shows Markdown literally; write plain text")
         for pattern, what in MARKDOWN_LEFTOVERS
         if (m := pattern.search(text))
     ]  # fmt: skip
     if m := HTML_LEFTOVERS.search(text):
         findings.append(
-            Finding("linkedin.markup", f"HTML left in the text: {m.group(0)!r}", "remove it")
+            Finding(LINKEDIN_MARKUP, f"HTML left in the text: {m.group(0)!r}", "remove it")
         )
     bold = [c for c in text if is_math_bold(c)]
     if bold:
         findings.append(
             Finding(
-                "linkedin.unicode-bold",
+                LINKEDIN_UNICODE_BOLD,
                 f"{len(bold)} Unicode 'bold' letters (e.g. {bold[0]!r}, "
                 f"{unicodedata.name(bold[0], '?')}); screen readers spell them out",
                 "use ordinary letters",
@@ -136,7 +128,7 @@ def check_linkedin_hashtags(text: str) -> list[Finding]:
     if not HASHTAGS_MIN <= len(tags) <= HASHTAGS_MAX:
         findings.append(
             Finding(
-                "linkedin.hashtags",
+                LINKEDIN_HASHTAGS,
                 f"{len(tags)} hashtags; use {HASHTAGS_MIN} to {HASHTAGS_MAX}",
                 "set linkedin.hashtags in the post (or default_hashtags in site.yaml)",
                 expected=f"{HASHTAGS_MIN}–{HASHTAGS_MAX}",
@@ -147,7 +139,7 @@ def check_linkedin_hashtags(text: str) -> list[Finding]:
     if bad:
         findings.append(
             Finding(
-                "linkedin.hashtags",
+                LINKEDIN_HASHTAGS,
                 "hashtags must be CamelCase letters and digits: " + ", ".join("#" + t for t in bad),
                 "write e.g. #ClinicalTrials, not #clinical_trials",
             )
@@ -160,7 +152,7 @@ def check_linkedin_links(text: str, expected_url: str | None = None) -> list[Fin
     if len(links) != 1:
         return [
             Finding(
-                "linkedin.links",
+                LINKEDIN_LINKS,
                 f"{len(links)} links in the post; it must carry exactly one, to the blog post",
                 "remove links from linkedin.body and blocks' LinkedIn variants",
                 expected="1",
@@ -169,11 +161,11 @@ def check_linkedin_links(text: str, expected_url: str | None = None) -> list[Fin
         ]
     link = links[0].rstrip(".,;:!?)")
     if "utm_source=linkedin" not in link:
-        return [Finding("linkedin.links", f"the link is not tagged utm_source=linkedin: {link}")]
+        return [Finding(LINKEDIN_LINKS, f"the link is not tagged utm_source=linkedin: {link}")]
     if expected_url is not None and not link.startswith(expected_url):
         return [
             Finding(
-                "linkedin.links",
+                LINKEDIN_LINKS,
                 "the link does not go to the blog post",
                 expected=expected_url,
                 found=link,

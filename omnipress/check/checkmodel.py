@@ -1,20 +1,18 @@
-"""What ``check`` finds and how it is handed around: one finding per broken rule, with the
-post, channel and file it concerns, what was expected, what was found and how to fix it."""
+"""What ``check`` finds and how it is handed around: one finding per broken rule (the same
+:class:`omnipress.errors.Finding` the build judges by), with the post, channel and file it
+concerns."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from omnipress.build.manifest import Manifest
-from omnipress.channels.rules import Finding
 from omnipress.content.model import Project
-from omnipress.errors import make_printable
-
-ERROR, WARNING = "error", "warning"
+from omnipress.errors import Finding, Severity
 
 
 class FileProofs(Protocol):
@@ -26,23 +24,47 @@ class FileProofs(Protocol):
     def remember_file(self, path: str, sha: str, info: os.stat_result, now_ns: int) -> None: ...
 
 
-@dataclass(frozen=True)
-class CheckFinding:
-    rule: str  # stable name, e.g. "consistency.cta-url"
-    severity: str  # "error" | "warning"
-    post: str | None  # slug, or None for site-wide findings
-    channel: str | None  # "blog" | "pdf" | "linkedin", or None
-    file: str | None  # relative to output/
-    message: str
-    expected: str = ""
-    found: str = ""
-    hint: str = ""
+@dataclass(frozen=True, kw_only=True)
+class CheckFinding(Finding):
+    """A finding in a file: the rule's finding, plus where ``check`` found it."""
 
-    def __post_init__(self) -> None:
-        make_printable(self)  # found/expected are read back from output/, names from content/
+    post: str | None  # slug, or None for site-wide findings
+    channel: str | None  # a channel's name, or None
+    file: str | None  # relative to output/
+
+    @classmethod
+    def at(
+        cls, finding: Finding, post: str | None, channel: str | None, file: str | None
+    ) -> CheckFinding:
+        shared = {spec.name: getattr(finding, spec.name) for spec in fields(Finding)}
+        return cls(**shared, post=post, channel=channel, file=file)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in JSON_FIELDS}
+
+
+class Place(TypedDict):
+    """Where a finding about one output is (its post, channel and file), as keyword
+    arguments to :meth:`CheckContext.add`."""
+
+    post: str
+    channel: str
+    file: str
+
+
+JSON_FIELDS = (
+    "rule",
+    "severity",
+    "post",
+    "channel",
+    "file",
+    "message",
+    "expected",
+    "found",
+    "hint",
+)
+"""The order of a finding's keys in ``check --format json`` (and the cache): the where before
+the what, as scripts reading it have always seen it."""
 
 
 @dataclass
@@ -55,11 +77,11 @@ class CheckReport:
 
     @property
     def errors(self) -> list[CheckFinding]:
-        return [f for f in self.findings if f.severity == ERROR]
+        return [f for f in self.findings if f.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[CheckFinding]:
-        return [f for f in self.findings if f.severity == WARNING]
+        return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
     def ok(self) -> bool:
@@ -74,7 +96,7 @@ class CheckReport:
 
     def strict(self) -> CheckReport:
         """The same report with every warning counted as an error (``--strict``)."""
-        return replace(self, findings=[replace(f, severity=ERROR) for f in self.findings])
+        return replace(self, findings=[replace(f, severity=Severity.ERROR) for f in self.findings])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,27 +142,15 @@ class CheckContext:
         expected: str = "",
         found: str = "",
         hint: str = "",
-        severity: str = ERROR,
+        severity: Severity = Severity.ERROR,
     ) -> None:
-        self.findings.append(
-            CheckFinding(rule, severity, post, channel, file, message, expected, found, hint)
-        )
+        finding = Finding(rule, message, hint, severity, expected, found)
+        self.findings.append(CheckFinding.at(finding, post, channel, file))
 
     def add_rule_findings(
         self, findings: list[Finding], post: str | None, channel: str | None, file: str | None
     ) -> None:
-        for f in findings:
-            self.add(
-                f.rule,
-                f.message,
-                post=post,
-                channel=channel,
-                file=file,
-                expected=f.expected,
-                found=f.found,
-                hint=f.hint,
-                severity=f.severity,
-            )
+        self.findings.extend(CheckFinding.at(f, post, channel, file) for f in findings)
 
     def output_has(self, relative: str) -> bool:
         """Is ``output/relative`` a file? Noted, so a cached verdict that relied on the answer

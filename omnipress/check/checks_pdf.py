@@ -10,9 +10,9 @@ from omnipress.channels import rules
 from omnipress.channels.glyphs import describe
 from omnipress.channels.output_rules import Expect, judge
 from omnipress.channels.readback import PdfFacts, contains, words
-from omnipress.check.checkmodel import WARNING
 from omnipress.check.postcheck import REBUILD, clip
 from omnipress.content.links import url_parts, without_utm
+from omnipress.errors import Severity
 from omnipress.text.figures import DATES
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
             f"{len(pdf.boxes)} character(s) print as empty boxes: {describe(pdf.boxes)}",
             hint="no installed font has them; the build's warning names the field they are "
             "in: replace them there (or install a font that has them), then " + REBUILD,
-            severity=WARNING,
+            severity=Severity.WARNING,
         )
     if not contains(pdf.text, ref.title):
         pc.add(
@@ -138,7 +138,7 @@ def check_pdf_links(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
             record,
             "pdf.links",
             f"{pdf.other_annotations} link(s) go nowhere",
-            severity=WARNING,
+            severity=Severity.WARNING,
             hint=REBUILD,
         )
     cta = pc.cta_reference(record.campaign)

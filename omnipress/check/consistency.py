@@ -65,7 +65,7 @@ class ConsistencyCheck(PostCheck):
             if tagged != wanted:
                 self.add(
                     record,
-                    "linkedin.links",
+                    rules.LINKEDIN_LINKS,
                     "the link carries the wrong utm_campaign",
                     expected=wanted,
                     found=tagged or "none",

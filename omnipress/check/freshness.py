@@ -17,7 +17,8 @@ from omnipress.build.dependencies import Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
 from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
 from omnipress.channels import CHANNELS
-from omnipress.check.checkmodel import WARNING, CheckContext
+from omnipress.check.checkmodel import CheckContext, Place
+from omnipress.errors import Severity
 
 REBUILD = "run `python build.py` to rebuild, then `python build.py check` again"
 
@@ -43,7 +44,7 @@ def check_files(ctx: CheckContext) -> int:
                 f"{path} is in output/ but no build wrote it",
                 file=path,
                 hint="delete it, or put its source in content/ so the build makes it",
-                severity=WARNING,
+                severity=Severity.WARNING,
             )
     return count
 
@@ -140,7 +141,7 @@ def check_stale(ctx: CheckContext) -> None:
     templates = {c.name: templates_digest(ctx.templates, c) for c in CHANNELS}
     inputs = Inputs(project, ctx.templates)
     for record in manifest.outputs:
-        where = {"post": record.post, "channel": record.channel, "file": record.path}
+        where: Place = {"post": record.post, "channel": record.channel, "file": record.path}
         post = project.posts.get(record.post)
         if post is None:
             ctx.add(
@@ -208,7 +209,7 @@ def check_stale(ctx: CheckContext) -> None:
     _check_assets(ctx)
 
 
-def _check_campaign(ctx: CheckContext, name: str, where: dict[str, str]) -> None:
+def _check_campaign(ctx: CheckContext, name: str, where: Place) -> None:
     campaign = ctx.project.campaigns.get(name)
     recorded = ctx.manifest.campaigns.get(name, {}).get("digest")
     if campaign is None:
@@ -233,7 +234,7 @@ def _check_campaign(ctx: CheckContext, name: str, where: dict[str, str]) -> None
 
 
 def _check_files_read(
-    ctx: CheckContext, inputs: Inputs, record: OutputRecord, where: dict[str, str]
+    ctx: CheckContext, inputs: Inputs, record: OutputRecord, where: Place
 ) -> None:
     """Images and other content files an output embedded (the logo in every one-pager): the
     build re-renders the output when one changes, so `check` must call it stale too."""

@@ -26,6 +26,7 @@ from omnipress.check.checkmodel import CheckContext
 from omnipress.content.links import without_utm
 from omnipress.content.model import Block, Post
 from omnipress.content.resolve import effective_cta
+from omnipress.errors import Finding, Severity
 from omnipress.text.figures import figure_values, figures_in, strings_in
 
 REBUILD = rules.REBUILD
@@ -78,12 +79,26 @@ class PostCheck:
         it was built from has changed; otherwise freshness has already said to rebuild."""
         return self.fresh and record.path not in self.ctx.stale_outputs
 
-    def add(self, record: OutputRecord, rule: str, message: str, **details: str) -> None:
+    def add(
+        self,
+        record: OutputRecord,
+        rule: str,
+        message: str,
+        *,
+        severity: Severity = Severity.ERROR,
+        **details: str,
+    ) -> None:
         self.ctx.add(
-            rule, message, post=self.slug, channel=record.channel, file=record.path, **details
+            rule,
+            message,
+            post=self.slug,
+            channel=record.channel,
+            file=record.path,
+            severity=severity,
+            **details,
         )
 
-    def add_finding(self, record: OutputRecord, finding: rules.Finding) -> None:
+    def add_finding(self, record: OutputRecord, finding: Finding) -> None:
         self.ctx.add_rule_findings([finding], self.slug, record.channel, record.path)
 
     # -- references ---------------------------------------------------------------------

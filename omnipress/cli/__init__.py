@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from omnipress.cli import build, check, new, serve, where_used
-from omnipress.cli.options import EXIT_FAILURE, EXIT_USAGE, print_problems
+from omnipress.cli.options import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, print_problems
 from omnipress.errors import ContentError, Problems, UsageError, printable
 
 SYSTEM_FAILURES = {
@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         console.print(f"Interrupted; {kept(args)}", markup=False)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug, not a content problem: say so plainly
         raise_or_report_bug(exc, args, console)
         return EXIT_FAILURE

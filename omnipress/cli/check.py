@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from omnipress.check.check import run_check
-from omnipress.check.checkmodel import ERROR, CheckReport
+from omnipress.check.checkmodel import CheckReport
 from omnipress.cli.build import default_jobs, positive_int
 from omnipress.cli.options import EXIT_FAILURE, EXIT_OK, add_paths, print_problems
-from omnipress.errors import ContentError, Problems
+from omnipress.errors import ContentError, Problems, Severity
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +79,7 @@ def print_report(report: CheckReport, console: Console, output: Path) -> None:
             if finding.channel != channel:
                 channel = finding.channel
                 console.print(f"  [bold cyan]{channel or 'all channels'}[/bold cyan]")
-            style = "red" if finding.severity == ERROR else "yellow"
+            style = "red" if finding.severity is Severity.ERROR else "yellow"
             where = f" {escape(finding.file)}:" if finding.file else ""
             console.print(
                 f"    [{style}]{finding.severity}[/{style}] [bold]{finding.rule}[/bold]{where} "

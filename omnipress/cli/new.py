@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from omnipress.cli.options import print_problems
+from omnipress.cli.options import EXIT_FAILURE, EXIT_OK, print_problems
 from omnipress.content.scaffold import KINDS, plan
 from omnipress.content.schema import BLOCK_TYPES
 from omnipress.errors import ContentError
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, console: Any) -> int:
             highlight=False,
             markup=False,
         )
-        return 1
+        return EXIT_FAILURE
     try:
         scaffold.path.parent.mkdir(parents=True, exist_ok=True)
         with scaffold.path.open("x", encoding="utf-8") as handle:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, console: Any) -> int:
             highlight=False,
             markup=False,
         )
-        return 1
+        return EXIT_FAILURE
     console.print(f"Created {escape(str(scaffold.path))}", highlight=False, soft_wrap=True)
     console.print(f"    next: {scaffold.next_step}", highlight=False, markup=False, soft_wrap=True)
-    return 0
+    return EXIT_OK

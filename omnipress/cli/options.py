@@ -15,6 +15,8 @@ from rich.markup import escape
 from omnipress.errors import Problem, Severity
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""Ctrl+C: 128 + SIGINT, what a shell reports for a command the signal stopped."""
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:

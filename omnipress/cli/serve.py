@@ -11,7 +11,7 @@ import argparse
 import threading
 from typing import Any
 
-from omnipress.cli.options import add_paths
+from omnipress.cli.options import EXIT_OK, add_paths
 from omnipress.errors import UsageError
 
 
@@ -96,4 +96,4 @@ def run(args: argparse.Namespace, console: Any) -> int:
         stop.set()
         server.server_close()
         watcher.join(timeout=5)
-    return 0
+    return EXIT_OK

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from omnipress.build.manifest import Manifest
@@ -27,9 +26,10 @@ from omnipress.channels.rules import (
 )
 from omnipress.channels.views import display_date
 from omnipress.check.check import run_check
+from omnipress.check.checkmodel import CheckFinding
 from omnipress.content.links import url_parts, utm_params
 from omnipress.content.model import Project
-from omnipress.errors import Problem
+from omnipress.errors import Problem, Severity
 from omnipress.preview.files import read_output_text
 
 OUTPUT_PREFIX = "/output/"
@@ -40,7 +40,7 @@ OUTPUT_PREFIX = "/output/"
 
 @dataclass(frozen=True)
 class FindingView:
-    severity: str  # "error" or "warning"
+    severity: Severity
     rule: str
     channel: str
     file: str
@@ -64,26 +64,19 @@ class CheckStatus:
 NOT_CHECKED = CheckStatus("not checked", "not checked")
 
 
-def _text(value: Any) -> str:
-    """An enum's value or a plain string, for findings from any version of `check`."""
-    if value is None:
-        return ""
-    return str(getattr(value, "value", value))
-
-
-def finding_view(finding: Any) -> FindingView:
+def finding_view(finding: CheckFinding) -> FindingView:
     return FindingView(
-        severity=_text(getattr(finding, "severity", "error")).lower() or "error",
-        rule=_text(getattr(finding, "rule", "")),
-        channel=_text(getattr(finding, "channel", "")),
-        file=_text(getattr(finding, "file", "")),
-        message=_text(getattr(finding, "message", "")),
-        hint=_text(getattr(finding, "hint", "")),
+        finding.severity,
+        finding.rule,
+        finding.channel or "",
+        finding.file or "",
+        finding.message,
+        finding.hint,
     )
 
 
 def check_status(findings: list[FindingView]) -> CheckStatus:
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity == Severity.ERROR)
     warnings = len(findings) - errors
     if errors:
         return CheckStatus("failed", f"check: {errors} error(s)", tuple(findings))
@@ -126,11 +119,10 @@ def run_check_safely(
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}
     general: list[FindingView] = []
-    for finding in getattr(report, "findings", []):
+    for finding in report.findings:
         view = finding_view(finding)
-        post = _text(getattr(finding, "post", ""))
-        if post:
-            by_post.setdefault(post, []).append(view)
+        if finding.post:
+            by_post.setdefault(finding.post, []).append(view)
         else:
             general.append(view)
     return CheckResults(True, by_post, tuple(general))
@@ -462,13 +454,11 @@ def post_page(
 
 @dataclass(frozen=True)
 class ProblemView:
-    severity: str
+    severity: Severity
     where: str  # "content/posts/x.md:12"
     message: str
     hint: str
 
 
 def problem_views(problems: list[Problem], root: Path) -> tuple[ProblemView, ...]:
-    return tuple(
-        ProblemView(p.severity.value, p.location(root), p.message, p.hint) for p in problems
-    )
+    return tuple(ProblemView(p.severity, p.location(root), p.message, p.hint) for p in problems)
