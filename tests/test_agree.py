@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from omnipress.build.builder import load_and_validate
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.output_rules import OUTPUT_RULES
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.channels.readback import read_pdf
 from omnipress.cli import main
 from omnipress.errors import Problems

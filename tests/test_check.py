@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from omnipress.build.manifest import Manifest, sha256_of
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from omnipress.build.manifest import Manifest
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.channels.readback import read_pdf
 from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main

@@ -15,9 +15,9 @@ import pytest
 
 from omnipress.build.builder import BuildReport
 from omnipress.build.manifest import Manifest, read_manifest, sha256_of
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
-from omnipress.channels.onepager import default_blocks, most_that_fit
+from omnipress.channels.pdf import render as pdf_channel
+from omnipress.channels.pdf.onepager import default_blocks, most_that_fit
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project

@@ -23,7 +23,7 @@ from omnipress.errors import Problems
 from omnipress.text.markup import Cleaning, new_markdown
 
 if TYPE_CHECKING:
-    from omnipress.channels.pdf import PdfEngine
+    from omnipress.channels.pdf.render import PdfEngine
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class RenderEnvironment:
     def pdf(self) -> PdfEngine:
         """The WeasyPrint engine, imported on first use so builds without PDFs never pay."""
         if self._pdf is None:
-            from omnipress.channels.pdf import PdfEngine
+            from omnipress.channels.pdf.render import PdfEngine
 
             self._pdf = PdfEngine(self.project.root, self.templates)
         return self._pdf

@@ -175,7 +175,7 @@ class CheckContext:
         env = self.render_env
         block = self.project.blocks[block_id]
         if channel == "linkedin":
-            from omnipress.channels.linkedin import TextBlockRenderer
+            from omnipress.channels.linkedin.render import TextBlockRenderer
 
             return str(TextBlockRenderer(env).block(block))
         from omnipress.channels.htmlblocks import HtmlBlockRenderer

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
-from omnipress.channels.glyphs import describe
 from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.pdf.glyphs import describe
 from omnipress.channels.readback import PdfFacts, contains, words
 from omnipress.check.checkmodel import WARNING
 from omnipress.check.postcheck import REBUILD, clip

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
-from omnipress.channels.onepager import onepager_blocks
+from omnipress.channels.pdf.onepager import onepager_blocks
 from omnipress.channels.readback import (
     BlogFacts,
     comparable,

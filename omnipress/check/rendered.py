@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from omnipress.build.dependencies import output_key
 from omnipress.build.manifest import OutputRecord, sha256_of
 from omnipress.channels import CHANNELS, Job
-from omnipress.channels.onepager import onepager_blocks
-from omnipress.channels.pdf import STYLESHEET, render_onepager_html
+from omnipress.channels.pdf.onepager import onepager_blocks
+from omnipress.channels.pdf.render import STYLESHEET, render_onepager_html
 from omnipress.channels.readback import Element, comparable, parse_html, read_pdf, words
 from omnipress.check.checkmodel import CheckContext
 from omnipress.check.postcheck import clip, closest_passage, difference

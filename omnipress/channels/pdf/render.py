@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
-from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.pdf.glyphs import boxes_drawn, warn_boxes
+from omnipress.channels.pdf.onepager import MIN_FILL, most_that_fit, onepager_blocks
 from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
 
@@ -111,7 +111,7 @@ class PdfEngine:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
-        from omnipress.channels.fetcher import ProjectFetcher
+        from omnipress.channels.pdf.fetcher import ProjectFetcher
 
         self.weasyprint = weasyprint
         self.content_root = content_root
