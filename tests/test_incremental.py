@@ -351,8 +351,8 @@ def test_every_output_records_its_inputs_even_when_a_conversion_is_reused(
 
 @pytest.mark.parametrize(
     "module",
-    ["errors.py", "content/model.py", "text/markup.py", "channels/pdf/render.py", "check/consistency.py",
-     "cli/__init__.py", "build/dependencies.py"],
+    ["errors.py", "content/model.py", "text/markup.py", "channels/pdf/render.py",
+     "check/consistency.py", "cli/__init__.py", "build/dependencies.py"],
 )  # fmt: skip
 def test_the_toolchain_digest_reads_every_module_of_the_package(
     module: str, monkeypatch: pytest.MonkeyPatch

@@ -31,7 +31,7 @@ class CheckFinding:
     rule: str  # stable name, e.g. "consistency.cta-url"
     severity: str  # "error" | "warning"
     post: str | None  # slug, or None for site-wide findings
-    channel: str | None  # "blog" | "pdf" | "linkedin", or None
+    channel: str | None  # a registered channel's name, or None
     file: str | None  # relative to output/
     message: str
     expected: str = ""
@@ -170,15 +170,8 @@ class CheckContext:
         return self._block_texts[key]
 
     def _render_block(self, block_id: str, channel: str) -> str:
-        from omnipress.channels.readback import parse_html
+        from omnipress.channels import by_name
 
-        env = self.render_env
-        block = self.project.blocks[block_id]
-        if channel == "linkedin":
-            from omnipress.channels.linkedin.render import TextBlockRenderer
-
-            return str(TextBlockRenderer(env).block(block))
-        from omnipress.channels.htmlblocks import HtmlBlockRenderer
-
-        html = HtmlBlockRenderer(env, channel, lambda path: None).block(block_id)
-        return parse_html(str(html)).root.text()
+        found = by_name(channel)
+        assert found is not None, f"no channel {channel!r} is registered"
+        return found.block_text(self.render_env, block_id)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from omnipress.build.manifest import Manifest
-from omnipress.channels import CHANNELS
+from omnipress.channels import registered
 from omnipress.channels.rules import (
     HASHTAG_PATTERN,
     HASHTAGS_MAX,
@@ -342,7 +342,7 @@ def channel_files(
     where it has one, the base output otherwise (the blog post is the same for everyone)."""
     records = [r for r in manifest.outputs if r.post == slug]
     files: list[ChannelFile] = []
-    for channel in CHANNELS:
+    for channel in registered():
         mine = [r for r in records if r.channel == channel.name and r.campaign == campaign]
         base = [r for r in records if r.channel == channel.name and r.campaign is None]
         chosen = (mine or base)[:1]

@@ -1,5 +1,26 @@
-"""The linkedin channel, one package: its declaration is the CHANNEL of its renderer."""
+"""The LinkedIn channel: ``linkedin/<slug>.txt``, plain UTF-8 text ready to paste."""
 
-from omnipress.channels.linkedin.render import CHANNEL
+from omnipress.channels.base import Channel
+from omnipress.channels.linkedin.checks import check_linkedin, read_linkedin
+from omnipress.channels.linkedin.render import block_text, render_linkedin
+from omnipress.channels.output_rules import rules_for
+
+CHANNEL = Channel(
+    name="linkedin",
+    label="LinkedIn text",
+    subject="LinkedIn post",
+    path="linkedin/{slug}.txt",
+    media_type="text/plain; charset=utf-8",
+    utm_source="linkedin",
+    utm_medium="social",
+    per_campaign=True,
+    templates=("linkedin/*",),
+    render=render_linkedin,
+    read_back=read_linkedin,
+    rules=rules_for("linkedin"),
+    checks=check_linkedin,
+    block_text=block_text,
+    preview="preview/channels/linkedin.html",
+)
 
 __all__ = ["CHANNEL"]
