@@ -89,6 +89,8 @@ class Channel:
     # the words a block renders to in this channel, as a reader of the file sees them
     block_text: Callable[[RenderEnvironment, str], str]
     preview: str  # the template of its pane in the preview, under templates/preview/channels/
+    # what its pane shows of a file besides the file, made from its text (the LinkedIn card)
+    preview_card: Callable[[str], Any] | None = None
     start: Callable[[RenderEnvironment], Engine] | None = None  # its engine, started once
     # its site-wide file is what the other files are held to once the content has changed
     reference: bool = False
