@@ -16,6 +16,7 @@ from omnipress import channels
 from omnipress.build.builder import BuildOptions
 from omnipress.channels.base import Channel, ChannelError, checked
 from omnipress.cli import main
+from omnipress.content import schema
 from omnipress.preview.server import Preview
 from tests import channel_email
 from tests.conftest import TEMPLATES
@@ -25,10 +26,18 @@ from tests.test_check import edit
 EMAIL = channel_email.CHANNEL
 
 
+def keep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo, after the test, what registering a channel changes: the registry, and what the
+    content layer was told of the channels."""
+    monkeypatch.setattr(channels, "CHANNELS", channels.CHANNELS)
+    now = schema.CHANNELS
+    monkeypatch.setattr(schema, "CHANNELS", schema.ChannelSchema(now.names, now.sections))
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small project whose templates/ holds the email's, with the email registered."""
-    monkeypatch.setattr(channels, "CHANNELS", channels.CHANNELS)  # undone after the test
+    keep(monkeypatch)
     channels.register(EMAIL)
     root = tmp_path / "project"
     make_project(root, posts={"test-post": POST, "second": POST.replace("A test post", "Two")})
@@ -117,10 +126,44 @@ def test_the_preview_shows_a_pane_for_the_channel(project: Path) -> None:
     assert panes == sorted(panes)
 
 
-def test_a_new_post_is_built_in_the_channel(project: Path) -> None:
+def test_a_new_post_has_the_channels_section_and_is_built_in_it(project: Path) -> None:
     assert main(["new", "post", "launch-notes", "--content", str(project / "content")]) == 0
+    text = (project / "content" / "posts" / "launch-notes.md").read_text(encoding="utf-8")
+    assert "\nemail:\n" in text and "# the subject line, when not the title" in text
+    assert text.index("\nemail:") < text.index("\nlinkedin:") < text.index("\npdf:")  # by key
     assert run(project, "build") == 0
-    assert (project / "output" / "email" / "launch-notes.txt").is_file()
+    email = (project / "output" / "email" / "launch-notes.txt").read_text(encoding="utf-8")
+    assert email.startswith("Subject: Read this before your next trial\n")
+
+
+@pytest.mark.parametrize(
+    ("section", "said"),
+    [
+        ("email:\n  subjet: Hello\n", "post email: unknown field 'subjet' is ignored"),
+        ("email:\n  subject: [not, text]\n", "post email: "),
+        ("email: just text\n", "post: "),
+    ],
+)
+def test_the_loader_holds_the_channels_section_to_its_fields(
+    project: Path, section: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post = project / "content" / "posts" / "test-post.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("linkedin:\n", section + "linkedin:\n", 1), encoding="utf-8")
+    run(project, "build")
+    err = capsys.readouterr().err
+    assert "test-post.md:" in err and said in err
+
+
+def test_a_block_may_have_a_variant_for_the_channel(project: Path) -> None:
+    block = project / "content" / "blocks" / "about.md"
+    text = block.read_text(encoding="utf-8")
+    block.write_text(
+        text.replace("title: About Test Org\n", "title: About Test Org\nvariants:\n"
+                     "  email: Test Org, in one line.\n"),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert run(project, "build") == 0
 
 
 # -- the registry refuses a channel it could not check ------------------------------------
@@ -137,7 +180,7 @@ def test_a_new_post_is_built_in_the_channel(project: Path) -> None:
 def test_a_channel_without_read_back_or_rules_is_refused_at_start_up(
     change: dict[str, object], message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channels, "CHANNELS", channels.CHANNELS)
+    keep(monkeypatch)
     broken: Channel = dataclasses.replace(EMAIL, **change)  # type: ignore[arg-type]
     with pytest.raises(ChannelError, match=message):
         checked((*channels.CHANNELS, broken))

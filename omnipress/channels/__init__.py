@@ -7,15 +7,28 @@ loops over :func:`registered` and knows no channel by name. To add a channel, wr
 
 from omnipress.channels import blog, linkedin, pdf
 from omnipress.channels.base import Channel, ChannelError, Job, Rendered, RenderEnvironment, checked
+from omnipress.content.schema import tell_channels
 
-CHANNELS: tuple[Channel, ...] = checked(
+CHANNELS: tuple[Channel, ...] = ()
+
+
+def install(channels: tuple[Channel, ...]) -> None:
+    """Make ``channels`` the registry, refused if a channel has no read-back or no rules (see
+    ``checked``), and tell the content layer, which is below the channels and cannot ask,
+    their names (a block's ``variants``) and front-matter sections (``linkedin:``)."""
+    global CHANNELS
+    CHANNELS = checked(channels)
+    sections = tuple(c.section for c in CHANNELS if c.section is not None)
+    tell_channels(tuple(c.name for c in CHANNELS), sections)
+
+
+install(
     (
         blog.CHANNEL,
         pdf.CHANNEL,
         linkedin.CHANNEL,
     )
 )
-"""Refused at import (start-up) if a channel has no read-back or no rules: see ``checked``."""
 
 
 def registered() -> tuple[Channel, ...]:
@@ -26,8 +39,7 @@ def registered() -> tuple[Channel, ...]:
 def register(channel: Channel) -> None:
     """Add a channel that lives outside this package (a plugin, a test's), checked like the
     others; registering a name twice is refused."""
-    global CHANNELS
-    CHANNELS = checked((*CHANNELS, channel))
+    install((*CHANNELS, channel))
 
 
 def by_name(name: str) -> Channel | None:
@@ -43,6 +55,7 @@ __all__ = [
     "RenderEnvironment",
     "Rendered",
     "by_name",
+    "install",
     "register",
     "registered",
 ]

@@ -22,6 +22,7 @@ from omnipress.channels.output_rules import WARNING, Expect, OutputRule
 from omnipress.channels.recording import RecordingEnvironment
 from omnipress.channels.rules import Finding
 from omnipress.content.model import Campaign, Post, Project
+from omnipress.content.schema import Section
 from omnipress.errors import Problems
 from omnipress.text.markup import Cleaning, Prepared, new_markdown
 
@@ -89,6 +90,7 @@ class Channel:
     # the words a block renders to in this channel, as a reader of the file sees them
     block_text: Callable[[RenderEnvironment, str], str]
     preview: str  # the template of its pane in the preview, under templates/preview/channels/
+    section: Section | None = None  # its part of a post's front matter (``linkedin:``)
     # what its pane shows of a file besides the file, made from its text (the LinkedIn card)
     preview_card: Callable[[str], Any] | None = None
     start: Callable[[RenderEnvironment], Engine] | None = None  # its engine, started once
@@ -200,7 +202,7 @@ def checked(channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
         )
         if absent
     ]
-    names = [channel.name for channel in channels]
+    names = tuple(channel.name for channel in channels)
     wrong += [f"channel {name!r} is registered twice" for name in sorted(set(names))
               if names.count(name) > 1]  # fmt: skip
     if wrong:

@@ -15,6 +15,7 @@ from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, r
 from omnipress.channels.output_rules import ERROR, Expect, OutputRule
 from omnipress.channels.rules import Finding
 from omnipress.channels.views import cta_view, post_view
+from omnipress.content.schema import FieldSpec, Section
 
 NAME = "email"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -49,8 +50,9 @@ def subject_length(text: Any, expect: Expect) -> list[Finding]:
 
 def render_email(job: Job, env: RenderEnvironment) -> Rendered:
     cta = cta_view(env.project, job)
+    subject = job.post.settings.get(NAME, {}).get("subject") or job.post.title
     text = env.jinja.get_template("email/message.txt").render(
-        post=post_view(env.project, job), cta=cta
+        post=post_view(env.project, job), cta=cta, subject=subject
     )
     report_rules(job, env, text)
     return Rendered(text.encode("utf-8"), (cta.id,))
@@ -59,6 +61,16 @@ def render_email(job: Job, env: RenderEnvironment) -> Rendered:
 def block_text(env: RenderEnvironment, block_id: str) -> str:
     return env.project.blocks[block_id].body_for(NAME)
 
+
+SECTION = Section(
+    key=NAME,
+    fields=(FieldSpec("subject", "str", help="the subject line, when not the title"),),
+    required=False,
+    help="subject: the email's subject line",
+    value=lambda data, line: dict(data),
+    scaffold=lambda site: {"subject": ' "Read this before your next trial"'},
+)
+"""Its part of a post's front matter: ``email: {subject: …}``."""
 
 RULES = (
     OutputRule("email.subject", NAME, ERROR, "title", "the message as written", subject_length),
@@ -80,4 +92,5 @@ CHANNEL = Channel(
     checks=None,
     block_text=block_text,
     preview="preview/channels/email.html",
+    section=SECTION,
 )

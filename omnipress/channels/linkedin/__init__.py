@@ -4,6 +4,7 @@ from omnipress.channels.base import Channel
 from omnipress.channels.linkedin.checks import check_linkedin, read_linkedin
 from omnipress.channels.linkedin.preview import linkedin_card
 from omnipress.channels.linkedin.render import block_text, render_linkedin
+from omnipress.channels.linkedin.settings import SECTION
 from omnipress.channels.output_rules import rules_for
 
 CHANNEL = Channel(
@@ -21,6 +22,7 @@ CHANNEL = Channel(
     rules=rules_for("linkedin"),
     checks=check_linkedin,
     block_text=block_text,
+    section=SECTION,
     preview="preview/channels/linkedin.html",
     preview_card=linkedin_card,
 )

@@ -11,6 +11,7 @@ from omnipress.channels.pdf.render import (
     render_pdf,
     start_engine,
 )
+from omnipress.channels.pdf.settings import SECTION
 from omnipress.channels.readback import read_pdf
 
 CHANNEL = Channel(
@@ -28,6 +29,7 @@ CHANNEL = Channel(
     rules=rules_for("pdf"),
     checks=check_pdf,
     block_text=block_text,
+    section=SECTION,
     preview="preview/channels/pdf.html",
     start=start_engine,
     laid_out_from=onepager_html_as_built,
