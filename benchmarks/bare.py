@@ -133,7 +133,7 @@ def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
-    from omnipress.channels.pdf import PDF_VARIANT, STYLESHEET, PdfEngine
+    from omnipress.channels.pdf.render import PDF_VARIANT, STYLESHEET, PdfEngine
 
     fonts = FontConfiguration()
     css = weasyprint.CSS(filename=str(templates / STYLESHEET), font_config=fonts)

@@ -187,7 +187,7 @@ def one_pager_pages(corpus: Corpus, path: Path) -> int:
     """The one-pager HTML of every PDF output, as the build renders it, for the baseline."""
     from omnipress.build.builder import load_and_validate, plan_jobs
     from omnipress.channels import RenderEnvironment
-    from omnipress.channels.pdf import render_onepager_html
+    from omnipress.channels.pdf.render import render_onepager_html
     from omnipress.errors import Problems
 
     project = load_and_validate(corpus.content, Problems())
@@ -215,7 +215,7 @@ def bare(*arguments: str) -> dict[str, Any]:
 
 
 def harfbuzz() -> bool:
-    from omnipress.channels.pdf import harfbuzz_subset_available
+    from omnipress.channels.pdf.render import harfbuzz_subset_available
 
     return harfbuzz_subset_available()
 

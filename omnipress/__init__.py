@@ -2,3 +2,7 @@
 LinkedIn post that provably say the same thing."""
 
 __version__ = "0.1.0"
+
+# The channel registry tells the content layer the channels' front-matter sections: loaded
+# with the package, so reading content never depends on what was imported first.
+from omnipress import channels as _channels  # noqa: F401

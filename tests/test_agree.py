@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from omnipress.build.builder import load_and_validate
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.output_rules import OUTPUT_RULES
+from omnipress.channels.pdf import CHANNEL as PDF
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.channels.readback import read_pdf
 from omnipress.cli import main
 from omnipress.errors import Problems
@@ -142,7 +143,7 @@ def test_the_facts_the_build_judges_a_one_pager_by_are_those_check_reads(
     project_data = load_and_validate(project.content, Problems())
     env = RenderEnvironment(project_data, project.templates.resolve())
     post = project_data.posts["test-post"]
-    job = Job(post, None, pdf_channel.CHANNEL)
+    job = Job(post, None, PDF)
     layout, _used = pdf_channel.lay_out_onepager(job, env)
     laid_out = pdf_channel.LaidOutFacts.of(layout)
     read = read_pdf((project.output / job.path).read_bytes())

@@ -19,8 +19,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from omnipress.build.manifest import Manifest, sha256_of
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
+from omnipress.channels.pdf import CHANNEL as PDF
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project
@@ -314,12 +315,10 @@ def render_tampered_onepager() -> Callable[[str, Callable[[str], str]], bytes]:
     env = RenderEnvironment(project, TEMPLATES.resolve())
 
     def render(slug: str, tamper: Callable[[str], str]) -> bytes:
-        html, _ = pdf_channel.render_onepager_html(
-            Job(project.posts[slug], None, pdf_channel.CHANNEL), env
-        )
+        html, _ = pdf_channel.render_onepager_html(Job(project.posts[slug], None, PDF), env)
         tampered = tamper(html)
         assert tampered != html
-        return env.pdf.render(tampered).data
+        return pdf_channel.pdf_engine(env, PDF).render(tampered).data
 
     return render
 

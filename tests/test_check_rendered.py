@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from omnipress.build.manifest import Manifest
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
+from omnipress.channels.pdf import CHANNEL as PDF
+from omnipress.channels.pdf import render as pdf_channel
 from omnipress.channels.readback import read_pdf
 from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main
@@ -219,9 +220,9 @@ def onepager() -> Callable[..., bytes]:
         post: Callable[[Post], Post] = lambda p: p,
         html: Callable[[str], str] = lambda h: h,
     ) -> bytes:
-        job = Job(post(project.posts[slug]), None, pdf_channel.CHANNEL)
+        job = Job(post(project.posts[slug]), None, PDF)
         page, _ = pdf_channel.render_onepager_html(job, env)
-        return env.pdf.render(html(page)).data
+        return pdf_channel.pdf_engine(env, PDF).render(html(page)).data
 
     return render
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from omnipress.channels.linkedin.settings import LINKEDIN_FIELDS
+from omnipress.channels.pdf.settings import PDF_FIELDS
 from omnipress.channels.rules import CAMEL_CASE
 from omnipress.cli import main
 from omnipress.content.brand import COLOR, COLOR_NAME, FONT_NAME
@@ -22,8 +24,6 @@ from omnipress.content.schema import (
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
     HASHTAG_PATTERN,
-    LINKEDIN_FIELDS,
-    PDF_FIELDS,
     POST_FIELDS,
     SITE_FIELDS,
     FieldSpec,

@@ -283,7 +283,7 @@ def test_worker_problems_are_reported_like_sequential_ones(built: Path) -> None:
 def test_one_warning_when_harfbuzz_subsetting_is_missing(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from omnipress.channels import pdf
+    from omnipress.channels.pdf import render as pdf
 
     monkeypatch.setattr(pdf, "harfbuzz_subset_available", lambda: False)
     block = built / "content" / "blocks" / "cta-consultation.md"
@@ -351,8 +351,8 @@ def test_every_output_records_its_inputs_even_when_a_conversion_is_reused(
 
 @pytest.mark.parametrize(
     "module",
-    ["errors.py", "content/model.py", "text/markup.py", "channels/pdf.py", "check/consistency.py",
-     "cli/__init__.py", "build/dependencies.py"],
+    ["errors.py", "content/model.py", "text/markup.py", "channels/pdf/render.py",
+     "check/consistency.py", "cli/__init__.py", "build/dependencies.py"],
 )  # fmt: skip
 def test_the_toolchain_digest_reads_every_module_of_the_package(
     module: str, monkeypatch: pytest.MonkeyPatch

@@ -15,9 +15,10 @@ import pytest
 
 from omnipress.build.builder import BuildReport
 from omnipress.build.manifest import Manifest, read_manifest, sha256_of
-from omnipress.channels import pdf as pdf_channel
 from omnipress.channels.base import Job, RenderEnvironment
-from omnipress.channels.onepager import default_blocks, most_that_fit
+from omnipress.channels.pdf import CHANNEL as PDF
+from omnipress.channels.pdf import render as pdf_channel
+from omnipress.channels.pdf.onepager import default_blocks, most_that_fit
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project
@@ -221,11 +222,13 @@ def tamper_block_text(built: Built, slug: str, shown: list[str], old: str, new: 
     project = load_project(built.content, Problems())
     assert project is not None
     env = RenderEnvironment(project, (built.root / "templates").resolve())
-    job = Job(project.posts[slug], None, pdf_channel.CHANNEL)
+    job = Job(project.posts[slug], None, PDF)
     html, _ = pdf_channel.render_onepager_html(job, env, tuple(shown))
     assert old in html
     relative = f"pdf/{slug}.pdf"
-    (built.output / relative).write_bytes(env.pdf.render(html.replace(old, new)).data)
+    (built.output / relative).write_bytes(
+        pdf_channel.pdf_engine(env, PDF).render(html.replace(old, new)).data
+    )
     path = built.output / "manifest.json"
     manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
     sha = sha256_of((built.output / relative).read_bytes())

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from omnipress.channels.linkedin.preview import fold_position, linkedin_card
 from omnipress.channels.rules import linkedin_hook
 from omnipress.cli import main
 from omnipress.preview import preview as preview_module
 from omnipress.preview.files import output_file
-from omnipress.preview.preview import fold_position, linkedin_card, run_check_safely
+from omnipress.preview.preview import run_check_safely
 from tests.previewing import running_preview, seed_output
 from tests.readers import pdf_text, squash
 

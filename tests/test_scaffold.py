@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from omnipress.channels.linkedin.settings import LINKEDIN_FIELDS
 from omnipress.channels.rules import check_linkedin
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_block, load_campaign, load_post
-from omnipress.content.schema import BLOCK_TYPES, CAMPAIGN_FIELDS, LINKEDIN_FIELDS, POST_FIELDS
+from omnipress.content.schema import BLOCK_TYPES, CAMPAIGN_FIELDS, POST_FIELDS
 from omnipress.errors import Problems
 from tests.conftest import build_copy
 from tests.previewing import seed_output

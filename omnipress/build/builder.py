@@ -34,7 +34,7 @@ from omnipress.build.writer import (
     needs_recovery,
     recover_interrupted_swap,
 )
-from omnipress.channels import CHANNELS, Channel, Job, RenderEnvironment, WarmRenderers
+from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -110,7 +110,7 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
         post = project.posts[slug]
         campaigns = sorted(project.campaigns_of(slug), key=lambda c: c.name)
         in_only_campaign = any(c.name == only for c in campaigns)
-        for channel in CHANNELS:
+        for channel in registered():
             # a campaign's variants link to the post's blog page: --only CAMPAIGN builds it too
             if only in (None, slug) or (in_only_campaign and not channel.per_campaign):
                 jobs.append(Job(post, None, channel))
@@ -268,7 +268,9 @@ class RenderPlan:
     def run(self, report: BuildReport) -> list[OutputRecord]:
         inputs = Inputs(self.env.project, self.env.templates)
         root = self.env.project.root.resolve()
-        self.channel_templates = {c.name: templates_digest(self.env.templates, c) for c in CHANNELS}
+        self.channel_templates = {
+            c.name: templates_digest(self.env.templates, c) for c in registered()
+        }
         to_render: list[int] = []
         for index, job in enumerate(self.jobs):
             reused = reuse(self.previous.get(job.path), inputs, self.toolchain, self.output)
@@ -387,7 +389,7 @@ def write_site_files(env: RenderEnvironment, manifest: Manifest, staged: StagedO
     }
     for name, path in env.project.assets.items():
         files[BLOG_ASSETS + name] = path.read_bytes()
-    channels = {c.name: c for c in CHANNELS}
+    channels = {c.name: c for c in registered()}
     base_links: Links = {}
     campaign_links: dict[str, Links] = {name: {} for name in env.project.campaigns}
     for record in manifest.outputs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from omnipress.channels import CHANNELS
+from omnipress.channels import registered
 from omnipress.channels.base import RenderEnvironment
 from omnipress.channels.views import display_date
 from omnipress.content.model import Campaign, Post
@@ -42,7 +42,7 @@ def entries(posts: Iterable[Post], links: Links) -> list[PostEntry]:
             post.summary,
             tuple(
                 FileLink(channel.label, links[(channel.name, post.slug)])
-                for channel in CHANNELS
+                for channel in registered()
                 if (channel.name, post.slug) in links
             ),
         )

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from omnipress.build.dependencies import Inputs, Outcome, render_recorded
-from omnipress.channels import CHANNELS, Job, RenderEnvironment
+from omnipress.channels import Job, RenderEnvironment, registered
 from omnipress.content.model import Project
 from omnipress.errors import ContentError
 
@@ -54,7 +54,7 @@ def job_name(job: Job) -> JobName:
 
 def job_named(project: Project, name: JobName) -> Job:
     slug, campaign, channel = name
-    channels = {c.name: c for c in CHANNELS}
+    channels = {c.name: c for c in registered()}
     return Job(
         project.posts[slug],
         project.campaigns[campaign] if campaign is not None else None,

@@ -1,9 +1,70 @@
-"""The channels a post is published to. One row per channel; the build loops over this table
-and knows no channel by name."""
+"""The channels a post is published to: the registry, one line per channel package.
+
+Everything after the registry (the build, ``check``, where-used, the preview, ``new post``)
+loops over :func:`registered` and knows no channel by name. To add a channel, write
+``channels/<name>/`` (its ``CHANNEL``, templates, read-back and rules) and add one line here.
+"""
 
 from omnipress.channels import blog, linkedin, pdf
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, WarmRenderers
+from omnipress.channels.base import (
+    Channel,
+    ChannelError,
+    Job,
+    Rendered,
+    RenderEnvironment,
+    WarmRenderers,
+    checked,
+)
+from omnipress.content.schema import tell_channels
 
-CHANNELS: tuple[Channel, ...] = (blog.CHANNEL, pdf.CHANNEL, linkedin.CHANNEL)
+CHANNELS: tuple[Channel, ...] = ()
 
-__all__ = ["CHANNELS", "Channel", "Job", "RenderEnvironment", "Rendered", "WarmRenderers"]
+
+def install(channels: tuple[Channel, ...]) -> None:
+    """Make ``channels`` the registry, refused if a channel has no read-back or no rules (see
+    ``checked``), and tell the content layer, which is below the channels and cannot ask,
+    their names (a block's ``variants``) and front-matter sections (``linkedin:``)."""
+    global CHANNELS
+    CHANNELS = checked(channels)
+    sections = tuple(c.section for c in CHANNELS if c.section is not None)
+    tell_channels(tuple(c.name for c in CHANNELS), sections)
+
+
+install(
+    (
+        blog.CHANNEL,
+        pdf.CHANNEL,
+        linkedin.CHANNEL,
+    )
+)
+
+
+def registered() -> tuple[Channel, ...]:
+    """The channels, read at call time: what :func:`register` (or a test) added counts."""
+    return CHANNELS
+
+
+def register(channel: Channel) -> None:
+    """Add a channel that lives outside this package (a plugin, a test's), checked like the
+    others; registering a name twice is refused."""
+    install((*CHANNELS, channel))
+
+
+def by_name(name: str) -> Channel | None:
+    """The channel a manifest record names; None for one no longer registered."""
+    return next((channel for channel in CHANNELS if channel.name == name), None)
+
+
+__all__ = [
+    "CHANNELS",
+    "Channel",
+    "ChannelError",
+    "Job",
+    "RenderEnvironment",
+    "Rendered",
+    "WarmRenderers",
+    "by_name",
+    "install",
+    "register",
+    "registered",
+]

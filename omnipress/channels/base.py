@@ -1,9 +1,10 @@
-"""What a channel is, as data: a name, where its files go, how its links are tagged, and the
-function that renders one post into it.
+"""What a channel is, as data: a name, where its files go, how its links are tagged, the
+function that renders one post into it, how its files are read back and the rules they meet.
 
-The build orchestration only ever loops over :data:`omnipress.channels.CHANNELS`; it never
-names a channel. Adding a fourth channel (an email, a slide) means one module, its templates
-and one row in that table.
+Like a Sphinx builder, a channel is one package, ``channels/<name>/``, whose ``CHANNEL``
+declares all of that; the build, ``check``, where-used and the preview only loop over
+:func:`omnipress.channels.registered` and never name a channel. Adding a fourth channel (an
+email, a slide) means its package, its templates and one line in the registry.
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jinja2
 import markdown
 
-from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.checking import ChannelChecks
+from omnipress.channels.output_rules import Expect, OutputRule
 from omnipress.channels.recording import RecordingEnvironment
 from omnipress.content.model import Campaign, Post, Project
-from omnipress.errors import Problem, Problems
-from omnipress.text.markup import Cleaning, new_markdown
-
-if TYPE_CHECKING:
-    from omnipress.channels.pdf import PdfEngine
+from omnipress.content.schema import Section
+from omnipress.errors import Finding, Problem, Problems
+from omnipress.text.markup import Cleaning, Prepared, new_markdown
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,16 @@ class Job:
         return f"{self.channel.name} output of post {self.post.slug!r}{where}"
 
 
+class Engine(Protocol):
+    """What a channel starts once per process and keeps warm across its outputs (the PDF's
+    WeasyPrint): typed by the channel that starts it, opaque to every other module."""
+
+
 @dataclass(frozen=True)
 class Channel:
     name: str
     label: str  # what people call the output: "PDF one-pager"
+    subject: str  # how a build problem names one output: "the one-pager of"
     path: str  # relative to output/, with {slug}
     media_type: str
     utm_source: str
@@ -76,6 +82,27 @@ class Channel:
     per_campaign: bool  # does a campaign get its own variant of this output?
     templates: tuple[str, ...]  # template names (globs) whose change invalidates the output
     render: Callable[[Job, RenderEnvironment], Rendered]
+    # bytes -> the facts its rules judge: what `check` (and the build, where cheap) reads
+    read_back: Callable[[bytes], Any] | None
+    rules: tuple[OutputRule, ...]  # the one-output rules, run by the build and by check
+    checks: ChannelChecks | None  # check's rules for a file against its post and the others
+    # the words a block renders to in this channel, as a reader of the file sees them
+    block_text: Callable[[RenderEnvironment, str], str]
+    preview: str  # the template of its pane in the preview, under templates/preview/channels/
+    section: Section | None = None  # its part of a post's front matter (``linkedin:``)
+    # what its pane shows of a file besides the file, made from its text (the LinkedIn card)
+    preview_card: Callable[[str], Any] | None = None
+    start: Callable[[RenderEnvironment], Engine] | None = None  # its engine, started once
+    # its site-wide file is what the other files are held to once the content has changed
+    reference: bool = False
+    # None: a file is exactly the bytes ``render`` makes (check compares them byte for byte);
+    # else the HTML (and stylesheet) it was laid out from, with the blocks the build showed:
+    # its read-back text, links and properties must be that HTML's (a PDF)
+    laid_out_from: Callable[[Job, RenderEnvironment, set[str]], tuple[str, Path]] | None = None
+    # what makes a file unreadable (then no other rule can judge it), from its facts
+    unreadable: Callable[[Any], Finding | None] | None = None
+    # the blocks a post lists for this channel (or the build chose): `<name>.blocks` findings
+    listed_blocks: Callable[[Project, Post], tuple[str, ...]] | None = None
 
 
 def make_jinja(templates: Path) -> jinja2.Environment:
@@ -97,13 +124,14 @@ class WarmRenderers:
     images alone, so its keeper drops it when one of those changes. Caches of content (the
     Markdown of a block) are never kept: a block may change between builds."""
 
-    pdf: PdfEngine | None = None
+    engines: dict[str, Engine] = field(default_factory=dict)  # by channel name
 
 
 @dataclass
 class RenderEnvironment:
     """What every renderer shares within one process: the content, the templates, one
-    Markdown converter and, once a PDF is asked for, one warm WeasyPrint engine."""
+    Markdown converter and what it converted, and the engines channels started (each once,
+    when its first output is rendered, so builds without PDFs never pay for WeasyPrint)."""
 
     project: Project
     templates: Path
@@ -111,8 +139,11 @@ class RenderEnvironment:
     cleaning: dict[Path, Cleaning] = field(default_factory=dict)
     _jinja: jinja2.Environment | None = None
     _converter: markdown.Markdown | None = None
-    _pdf: PdfEngine | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    engines: dict[str, Engine] = field(default_factory=dict)  # by channel name
+    # Converting Markdown is most of a text's cost, and the same for every output that shows
+    # it (a CTA, the boilerplate): each distinct text is converted once per process.
+    prepared: dict[tuple[str, str], Prepared] = field(default_factory=dict)  # (channel, text)
+    plain: dict[str, tuple[str, Cleaning]] = field(default_factory=dict)  # Markdown -> text
     notices: Problems = field(default_factory=Problems)  # about this process, not one output
     warm: WarmRenderers | None = None
 
@@ -128,25 +159,22 @@ class RenderEnvironment:
             self._converter = new_markdown()
         return self._converter
 
-    @property
-    def pdf(self) -> PdfEngine:
-        """The WeasyPrint engine, imported on first use so builds without PDFs never pay."""
-        if self._pdf is None and self.warm is not None:
-            self._pdf = self.warm.pdf
-        if self._pdf is None:
-            from omnipress.channels.pdf import PdfEngine
-
-            self._pdf = PdfEngine(self.project.root, self.templates)
-            if self.warm is not None:
-                self.warm.pdf = self._pdf
-        return self._pdf
+    def engine(self, channel: Channel) -> Engine:
+        """The channel's engine, started on first use by its own ``start`` hook (or taken from
+        the renderers a long-lived process keeps warm, and left there for its next build)."""
+        if channel.name not in self.engines:
+            kept = self.warm.engines.get(channel.name) if self.warm is not None else None
+            if kept is None:
+                if channel.start is None:
+                    raise ValueError(f"channel {channel.name!r} declares no engine to start")
+                kept = channel.start(self)
+                if self.warm is not None:
+                    self.warm.engines[channel.name] = kept
+            self.engines[channel.name] = kept
+        return self.engines[channel.name]
 
     def cleaning_for(self, path: Path) -> Cleaning:
         return self.cleaning.setdefault(path, Cleaning())
-
-
-RULE_SUBJECTS = {"blog": "the blog page of", "pdf": "the one-pager of", "linkedin": "LinkedIn post"}
-"""How a build problem names the output a rule is about (``check`` names its file instead)."""
 
 
 def report_rules(
@@ -157,15 +185,44 @@ def report_rules(
     adds what only the build knows to a rule's message (how far a one-pager overflows)."""
     site, post = env.project.site, job.post
     expect = Expect(post.title, site.post_url(post.slug))
-    for rule, finding in judge(job.channel.name, facts, expect):
+    for rule, finding in judge(job.channel, facts, expect):
         detail = (details or {}).get(finding.rule, "")
         env.problems.add(
             Problem(
-                f"{RULE_SUBJECTS[job.channel.name]} {job.named}: {finding.message}{detail} "
-                f"[{finding.rule}]",
+                f"{job.channel.subject} {job.named}: {finding.message}{detail} [{finding.rule}]",
                 post.path if rule.field else env.templates / job.channel.name,
                 post.line_of(finding.rule, rule.field) if rule.field else None,
                 finding.hint,
                 finding.severity,
             )
         )
+
+
+def judge(channel: Channel, facts: Any, expect: Expect) -> list[tuple[OutputRule, Finding]]:
+    """Every finding of the channel's one-output rules on ``facts``, in order, with its row."""
+    return [(rule, finding) for rule in channel.rules for finding in rule.check(facts, expect)]
+
+
+class ChannelError(Exception):
+    """A channel declared without what every channel must have: a programming error, found
+    when the registry is built (at start-up), never a channel silently left unchecked."""
+
+
+def checked(channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
+    """The registry, refused at start-up if a channel could not be checked: without a
+    read-back ``check`` cannot read its files, without rules it would pass anything."""
+    wrong = [
+        f"channel {channel.name!r} declares no {missing}"
+        for channel in channels
+        for missing, absent in (
+            ("read-back (read_back: bytes -> facts)", channel.read_back is None),
+            ("rules (rules or checks)", not channel.rules and channel.checks is None),
+        )
+        if absent
+    ]
+    names = tuple(channel.name for channel in channels)
+    wrong += [f"channel {name!r} is registered twice" for name in sorted(set(names))
+              if names.count(name) > 1]  # fmt: skip
+    if wrong:
+        raise ChannelError("; ".join(wrong))
+    return channels

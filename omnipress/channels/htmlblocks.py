@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from omnipress.channels.base import RenderEnvironment
+from omnipress.channels.readback import parse_html
 from omnipress.content.expander import BlockExpander
 from omnipress.content.model import Block, Post
 from omnipress.content.resolve import Reference
 from omnipress.content.schema import template_fields
-from omnipress.text.markup import Prepared, fill_blocks, prepare_markdown
+from omnipress.text.markup import fill_blocks, prepare_markdown
 
 
 @dataclass
@@ -63,7 +64,7 @@ class HtmlBlockRenderer:
         """A whole Markdown text as HTML, and the table of contents of its headings."""
         # Converting and sanitising is most of the cost, and the same for every output that
         # shows this text in this channel (a CTA, the boilerplate): done once per process.
-        prepared: dict[tuple[str, str], Prepared] = self.env.extras.setdefault("markdown", {})
+        prepared = self.env.prepared
         key = (self.channel, text)
         if key not in prepared:
             prepared[key] = prepare_markdown(text, self.env.converter, self.resolve_image)
@@ -77,3 +78,10 @@ class HtmlBlockRenderer:
 
     def reference(self, ref: Reference, depth: int) -> str:
         return str(self.includes.include(ref.block_id, depth + 1))
+
+
+def html_block_text(env: RenderEnvironment, channel: str, block_id: str) -> str:
+    """A block's words as a reader of an HTML channel's file sees them (nested blocks
+    included): what ``check`` looks for in the page or the PDF's text."""
+    html = HtmlBlockRenderer(env, channel, lambda path: None).block(block_id)
+    return parse_html(str(html)).root.text()

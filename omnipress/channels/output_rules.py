@@ -268,8 +268,3 @@ description at all is an error); hard channel limits (one page, 3,000 characters
 
 def rules_for(channel: str) -> tuple[OutputRule, ...]:
     return tuple(rule for rule in OUTPUT_RULES if rule.channel == channel)
-
-
-def judge(channel: str, facts: Any, expect: Expect) -> list[tuple[OutputRule, Finding]]:
-    """Every finding of ``channel``'s rules on ``facts``, in table order, with its row."""
-    return [(rule, finding) for rule in rules_for(channel) for finding in rule.check(facts, expect)]

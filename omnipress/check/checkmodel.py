@@ -180,15 +180,8 @@ class CheckContext:
         return self._block_texts[key]
 
     def _render_block(self, block_id: str, channel: str) -> str:
-        from omnipress.channels.readback import parse_html
+        from omnipress.channels import by_name
 
-        env = self.render_env
-        block = self.project.blocks[block_id]
-        if channel == "linkedin":
-            from omnipress.channels.linkedin import TextBlockRenderer
-
-            return str(TextBlockRenderer(env).block(block))
-        from omnipress.channels.htmlblocks import HtmlBlockRenderer
-
-        html = HtmlBlockRenderer(env, channel, lambda path: None).block(block_id)
-        return parse_html(str(html)).root.text()
+        found = by_name(channel)
+        assert found is not None, f"no channel {channel!r} is registered"
+        return found.block_text(self.render_env, block_id)

@@ -16,7 +16,7 @@ from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, tem
 from omnipress.build.dependencies import Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
 from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
-from omnipress.channels import CHANNELS
+from omnipress.channels import registered
 from omnipress.check.checkmodel import CheckContext, Place
 from omnipress.errors import Severity
 
@@ -138,7 +138,7 @@ def check_stale(ctx: CheckContext) -> None:
             hint=REBUILD,
         )
         ctx.stale_posts.update(r.post for r in manifest.outputs)
-    templates = {c.name: templates_digest(ctx.templates, c) for c in CHANNELS}
+    templates = {c.name: templates_digest(ctx.templates, c) for c in registered()}
     inputs = Inputs(project, ctx.templates)
     for record in manifest.outputs:
         where: Place = {"post": record.post, "channel": record.channel, "file": record.path}

@@ -1,33 +1,29 @@
 """One post's files and the reference they are held to, shared by every channel's checks.
 
-``checks_blog``, ``checks_pdf`` and ``rendered`` are handed a :class:`PostCheck` and use its
-reference, its ``add`` and the text comparisons below; ``consistency`` runs them. Keeping
-this apart from ``consistency`` means the per-channel checks never import the module that
-calls them.
+Each channel's check-side rules (``channels/<name>/checks.py``) are handed a
+:class:`PostCheck` as the :class:`omnipress.channels.checking.PostChecker` they know, and use
+its reference, its ``add`` and the text comparisons below; ``consistency`` runs them.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from omnipress.build.manifest import OutputRecord
-from omnipress.channels import rules
-from omnipress.channels.onepager import onepager_blocks
-from omnipress.channels.readback import (
-    BlogFacts,
-    comparable,
-    contains,
-    read_blog,
-    words,
-)
+from omnipress.build.output_files import output_name
+from omnipress.channels import Channel, by_name, registered, rules
+from omnipress.channels.checking import OutputFile, clip, closest_passage, difference
+from omnipress.channels.readback import contains
 from omnipress.channels.views import display_date
 from omnipress.check.checkmodel import CheckContext
 from omnipress.content.links import without_utm
-from omnipress.content.model import Block, Post
+from omnipress.content.model import Block, Post, Project
 from omnipress.content.resolve import effective_cta
 from omnipress.errors import Finding, Severity
 from omnipress.text.figures import figure_values, figures_in, strings_in
+
+__all__ = ["REBUILD", "PostCheck", "clip", "closest_passage", "difference"]
 
 REBUILD = rules.REBUILD
 
@@ -62,11 +58,34 @@ class PostCheck:
         self.slug = post.slug
         self.fresh = post.slug not in ctx.stale_posts
         self.records = sorted(records, key=lambda r: (r.campaign or "", r.path))
-        self.blog: BlogFacts | None = None
-        blog_record = next((r for r in records if r.channel == "blog" and r.campaign is None), None)
-        if blog_record is not None and (data := self.read(blog_record)) is not None:
-            self.blog = read_blog(data)
+        # the reference channel's own file, read back once: what the others are held to when
+        # the content changed since the build
+        self.reference_record: OutputRecord | None = None
+        self.blog: Any = None
+        for channel in registered():
+            if channel.reference:
+                found = next(
+                    (r for r in records if r.channel == channel.name and r.campaign is None), None
+                )
+                if found is not None and (data := self.read(found)) is not None:
+                    assert channel.read_back is not None  # the registry refuses a channel without
+                    self.reference_record, self.blog = found, channel.read_back(data)
+                break
         self.ref = self.reference()
+
+    @property
+    def project(self) -> Project:
+        return self.ctx.project
+
+    def channel_of(self, record: OutputRecord) -> Channel | None:
+        return by_name(record.channel)
+
+    def block_text(self, block_id: str, channel: str) -> str:
+        return self.ctx.block_text(block_id, channel)
+
+    def is_output_file(self, relative: str) -> bool:
+        """A path a build may write, and there in output/ now."""
+        return output_name(relative) is not None and self.ctx.output_has(relative)
 
     def read(self, record: OutputRecord) -> bytes | None:
         try:
@@ -74,14 +93,14 @@ class PostCheck:
         except OSError:
             return None  # reported by manifest.missing
 
-    def checks_content(self, record: OutputRecord) -> bool:
+    def checks_content(self, record: OutputFile) -> bool:
         """Compare this file with today's content (block words, figures)? Only when nothing
         it was built from has changed; otherwise freshness has already said to rebuild."""
         return self.fresh and record.path not in self.ctx.stale_outputs
 
     def add(
         self,
-        record: OutputRecord,
+        record: OutputFile,
         rule: str,
         message: str,
         *,
@@ -98,7 +117,7 @@ class PostCheck:
             **details,
         )
 
-    def add_finding(self, record: OutputRecord, finding: Finding) -> None:
+    def add_finding(self, record: OutputFile, finding: Finding) -> None:
         self.ctx.add_rule_findings([finding], self.slug, record.channel, record.path)
 
     # -- references ---------------------------------------------------------------------
@@ -149,7 +168,7 @@ class PostCheck:
 
     # -- the checks -----------------------------------------------------------------------
 
-    def compare_cta(self, record: OutputRecord, cta: CtaReference, label: str, url: str) -> None:
+    def compare_cta(self, record: OutputFile, cta: Any, label: str, url: str) -> None:
         channel = record.channel
         if label != cta.label:
             self.add(
@@ -170,7 +189,7 @@ class PostCheck:
                 hint="the URL lives in the cta block; " + REBUILD,
             )
 
-    def check_text_block(self, record: OutputRecord, text: str, block: Block) -> None:
+    def check_text_block(self, record: OutputFile, text: str, block: Block) -> None:
         """A block's words must appear, in order, in a PDF's or a LinkedIn post's text."""
         expected = self.ctx.block_text(block.id, record.channel)
         if contains(text, expected):
@@ -186,7 +205,7 @@ class PostCheck:
             hint=self.block_hint(block),
         )
 
-    def check_figures(self, record: OutputRecord, text: str) -> None:
+    def check_figures(self, record: OutputFile, text: str) -> None:
         project = self.ctx.project
         post, site = self.post, project.site
         sources = [
@@ -224,8 +243,9 @@ class PostCheck:
             return "consistency.stat"
         if block.type == "quote":
             return "consistency.quote"
-        if channel == "pdf" and block.id in onepager_blocks(self.ctx.project, self.post)[0]:
-            return "pdf.blocks"  # the post's pdf.blocks, or the blocks the build chose for it
+        listed = getattr(by_name(channel), "listed_blocks", None)  # None: no such channel
+        if listed is not None and block.id in listed(self.ctx.project, self.post):
+            return f"{channel}.blocks"  # the post's list for the channel, or the build's choice
         if len(block_users(self.ctx, block.id)) > 1:
             return "consistency.reused-block"
         return "consistency.block-text"
@@ -237,45 +257,3 @@ class PostCheck:
 
     def block_hint(self, block: Block) -> str:
         return f"the words live in {block.path.name}: edit them there, then {REBUILD}"
-
-
-def difference(expected: str, found: str, margin: int = 4) -> tuple[str, str]:
-    """The first stretch where two texts' words differ, with a little context around it."""
-    a, b = words(expected).split(" "), words(found).split(" ")
-    key_a, key_b = [comparable(w) for w in a], [comparable(w) for w in b]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
-        None, key_a, key_b, autojunk=False
-    ).get_opcodes():
-        if tag != "equal":
-            start_a, start_b = max(0, i1 - margin), max(0, j1 - margin)
-            want = " ".join(a[start_a : i2 + margin])
-            got = " ".join(b[start_b : j2 + margin]) if b != [""] else "missing"
-            return _ellipsis(want, start_a, i2 + margin, len(a)), _ellipsis(
-                got, start_b, j2 + margin, len(b)
-            )
-    return clip(words(expected)), clip(words(found))
-
-
-def closest_passage(text: str, expected: str) -> str:
-    """The stretch of ``text`` most like ``expected``: what the reader sees instead.
-
-    Anchored on the longest run of words the two share, so a changed figure at the start of
-    a block still shows up in the passage.
-    """
-    haystack, needle = words(text).split(" "), words(expected).split(" ")
-    matcher = difflib.SequenceMatcher(
-        None, [comparable(w) for w in needle], [comparable(w) for w in haystack], autojunk=False
-    )
-    anchor = max(matcher.get_matching_blocks(), key=lambda m: m.size)
-    if anchor.size == 0:
-        return ""
-    start = max(0, anchor.b - anchor.a)
-    return " ".join(haystack[start : start + len(needle) + 2])
-
-
-def _ellipsis(text: str, start: int, end: int, total: int) -> str:
-    return ("…" if start > 0 else "") + text + ("…" if end < total else "")
-
-
-def clip(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -4,8 +4,9 @@ A file edited by hand with its sha256 restamped in ``manifest.json``, or a one-p
 another summary, passes every hash. So ``check`` renders the text channels again (Jinja and
 Markdown: milliseconds, no WeasyPrint) and compares: a LinkedIn text and a blog page must be
 byte for byte what the content makes, since rendering is deterministic (the build's files are
-the same whatever ``--jobs``). A one-pager's PDF cannot be re-made that cheaply, so its HTML is
-rendered and the PDF's text, link targets and properties must be that HTML's.
+the same whatever ``--jobs``). A one-pager's PDF cannot be re-made that cheaply, so the HTML it is
+laid out from (its channel's ``laid_out_from``) is rendered and the PDF's text, link targets
+and properties must be that HTML's.
 
 ``consistency.PostCheck`` hands each file over as it reads it, so a PDF's text is extracted
 once for both. Only outputs the freshness rules found current are compared: a stale output
@@ -27,10 +28,8 @@ from urllib.parse import urlsplit
 
 from omnipress.build.dependencies import output_key
 from omnipress.build.manifest import OutputRecord, sha256_of
-from omnipress.channels import CHANNELS, Job
-from omnipress.channels.onepager import onepager_blocks
-from omnipress.channels.pdf import STYLESHEET, render_onepager_html
-from omnipress.channels.readback import Element, comparable, parse_html, read_pdf, words
+from omnipress.channels import Job, by_name
+from omnipress.channels.readback import Element, comparable, parse_html, words
 from omnipress.check.checkmodel import CheckContext
 from omnipress.check.postcheck import clip, closest_passage, difference
 
@@ -62,7 +61,8 @@ def check_rendered(ctx: CheckContext, record: OutputRecord, data: bytes) -> None
     job = _job(ctx, record)
     if job is None or not _current(ctx, record) or sha256_of(data) != record.sha256:
         return  # stale, or edited by hand: the freshness rules say so
-    found = COMPARE[record.channel](ctx, job, record, data)
+    compare = compare_bytes if job.channel.laid_out_from is None else compare_layout
+    found = compare(ctx, job, record, data)
     if found is None:
         return
     ctx.add(
@@ -81,7 +81,7 @@ def check_rendered(ctx: CheckContext, record: OutputRecord, data: bytes) -> None
 def _job(ctx: CheckContext, record: OutputRecord) -> Job | None:
     post = ctx.project.posts.get(record.post)
     campaign = ctx.project.campaigns.get(record.campaign) if record.campaign else None
-    channel = next((c for c in CHANNELS if c.name == record.channel), None)
+    channel = by_name(record.channel)
     if post is None or channel is None or (record.campaign and campaign is None):
         return None
     return Job(post, campaign, channel)
@@ -160,10 +160,11 @@ def _cut(line: str, column: int) -> str:
 # -- the one-pager: its PDF against its HTML -------------------------------------------------
 
 
-def compare_onepager(
+def compare_layout(
     ctx: CheckContext, job: Job, record: OutputRecord, data: bytes
 ) -> Difference | None:
-    """The PDF's text, links and properties are those of the one-pager's HTML rendered now.
+    """A laid-out file's (the one-pager PDF's) text, links and properties are those of the
+    HTML it is laid out from, rendered now.
 
     The PDF's text comes out in drawing order (the running footer last, say) with its own
     spacing, so the HTML is cut into passages, one per paragraph, heading or list item; each
@@ -171,14 +172,15 @@ def compare_onepager(
     account for all of its text: a changed word is a passage not found, an added one is text
     left over.
     """
-    pdf = read_pdf(data)
-    if pdf.error:
-        return None  # pdf.readable
-    html = onepager_html_as_built(ctx, job, set(record.blocks))
+    assert job.channel.read_back is not None and job.channel.laid_out_from is not None
+    pdf = job.channel.read_back(data)
+    if job.channel.unreadable and job.channel.unreadable(pdf):
+        return None  # said by the channel's own rule
+    html, stylesheet = job.channel.laid_out_from(job, ctx.render_env, set(record.blocks))
     document = parse_html(html).root
     expected = passages(document, lambda src: _image_text(ctx, src))
     return (
-        _compare_text(expected, pdf.text, generated_text(ctx.templates / STYLESHEET, document))
+        _compare_text(expected, pdf.text, generated_text(stylesheet, document))
         or _compare_links(document, pdf.links)
         or _compare_properties(document, pdf.metadata)
     )
@@ -304,20 +306,6 @@ def _compare_links(root: Element, links: tuple[str, ...]) -> Difference | None:
     return Difference("the links", ", ".join(wanted) or "none", ", ".join(found) or "none")
 
 
-def onepager_html_as_built(ctx: CheckContext, job: Job, built_with: set[str]) -> str:
-    """The one-pager's HTML with the blocks the build showed. A post without ``pdf.blocks``
-    shows as many of its default blocks as fit, which only a layout can tell; rather than lay
-    it out again, its prefixes, longest first, are rendered (Jinja only) until one uses
-    exactly the blocks the manifest recorded."""
-    block_ids, chosen_by_post = onepager_blocks(ctx.project, job.post)
-    if not chosen_by_post:
-        for count in range(len(block_ids), -1, -1):
-            html, used = render_onepager_html(job, ctx.render_env, block_ids[:count])
-            if set(used) == built_with:
-                return html
-    return render_onepager_html(job, ctx.render_env, block_ids)[0]
-
-
 def _web(urls: Iterable[str]) -> list[str]:
     """Links out of the document, each once. An in-page anchor is no link out, and a relative
     link becomes a file:// path of the machine that built the PDF: neither can be compared."""
@@ -347,11 +335,3 @@ def toolchain_digest() -> str:
     from omnipress.build.dependencies import toolchain_digest as digest
 
     return digest()
-
-
-COMPARE: dict[str, Callable[[CheckContext, Job, OutputRecord, bytes], Difference | None]] = {
-    "blog": compare_bytes,
-    "linkedin": compare_bytes,
-    "pdf": compare_onepager,
-}
-"""How each channel's file is held to what its content renders to now."""

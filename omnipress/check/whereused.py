@@ -13,6 +13,7 @@ from typing import Any
 
 from omnipress.build.manifest import Manifest, sha256_of
 from omnipress.build.output_files import read_output_file
+from omnipress.channels import by_name
 from omnipress.content.model import Project
 from omnipress.content.resolve import children_of, effective_cta, references_in
 from omnipress.errors import ContentError, Problems, UsageError, did_you_mean, make_printable
@@ -130,15 +131,17 @@ def _use(
 
 
 def _campaigns(manifest: Manifest, block_id: str) -> list[str]:
-    """Campaigns whose files use the block: their own variants, the blog pages of their posts
-    (which every campaign links to), and campaigns whose CTA override is the block."""
+    """Campaigns whose files use the block: their own variants, the files of their posts that
+    no campaign has a variant of (the blog page, which every campaign links to), and
+    campaigns whose CTA override is the block."""
     names: set[str] = set()
     for record in manifest.outputs:
         if record.block_hash(block_id) is None:
             continue
+        channel = by_name(record.channel)
         if record.campaign is not None:
             names.add(record.campaign)
-        elif record.channel == "blog":
+        elif channel is not None and not channel.per_campaign:
             names.update(record.campaigns)
     names.update(n for n, c in manifest.campaigns.items() if c.get("cta") == block_id)
     return sorted(names)

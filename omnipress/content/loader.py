@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from omnipress.content import schema
 from omnipress.content.brand import brand_of, check_brand, page_size
 from omnipress.content.images import IMAGE_SUFFIXES, collect_images, vet_image
 from omnipress.content.model import (
-    CHANNEL_NAMES,
     Block,
     Campaign,
-    LinkedInSettings,
     Post,
     Project,
     Site,
@@ -28,10 +27,8 @@ from omnipress.content.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
-    LINKEDIN_FIELDS,
-    PDF_FIELDS,
-    POST_FIELDS,
     SITE_FIELDS,
+    post_fields,
     validate_fields,
 )
 from omnipress.content.sources import (
@@ -132,10 +129,10 @@ def load_block(path: Path, problems: Problems) -> Block | None:
     block_id = meta.get("id", path.stem)  # both checked: 'id:' as a field, the file's name
     variants = meta.get("variants") or {}
     for channel, text in variants.items():
-        if channel not in CHANNEL_NAMES or not isinstance(text, str):
+        if channel not in schema.CHANNELS.names or not isinstance(text, str):
             problems.error(
                 f"variant {channel!r} must be text for one of the channels "
-                + ", ".join(CHANNEL_NAMES),
+                + ", ".join(schema.CHANNELS.names),
                 path,
                 source.key_lines.get("variants"),
             )
@@ -149,7 +146,7 @@ def load_block(path: Path, problems: Problems) -> Block | None:
             hint=spec.help,
         )
         return None
-    texts = [(body, source.body_line)] + [
+    texts: list[tuple[str, int | None]] = [(body, source.body_line)] + [
         (text, source.key_lines.get(f"variants.{channel}")) for channel, text in variants.items()
     ]
     if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
@@ -187,29 +184,39 @@ def load_post(path: Path, problems: Problems) -> Post | None:
     if source is None:
         return None
     meta = source.meta
-    post_ok = validate_fields(POST_FIELDS, meta, path, source.key_lines, problems, "post")
-    linkedin = meta.get("linkedin")
-    pdf = meta.get("pdf") or {}
-    if not isinstance(linkedin, dict) or not isinstance(pdf, dict):
+    post_ok = validate_fields(post_fields(), meta, path, source.key_lines, problems, "post")
+    sections = schema.CHANNELS.sections  # each channel's, as its package declares it
+    raw = {s.key: meta.get(s.key) if s.required else meta.get(s.key) or {} for s in sections}
+    found: dict[str, dict[str, Any]] = {k: v for k, v in raw.items() if isinstance(v, dict)}
+    if len(found) != len(raw):
         return None  # already said by the check of the post's own fields
     lines = source.key_lines
-    linkedin_ok = validate_fields(
-        LINKEDIN_FIELDS, linkedin, path, lines, problems, "post linkedin", "linkedin.",
-        lines.get("linkedin"),
-    )  # fmt: skip
-    pdf_ok = validate_fields(
-        PDF_FIELDS, pdf, path, lines, problems, "post pdf", "pdf.", lines.get("pdf")
-    )
-    if not (post_ok and linkedin_ok and pdf_ok and well_named):  # all checked, then give up
+    sections_ok = [
+        validate_fields(
+            s.fields,
+            found[s.key],
+            path,
+            lines,
+            problems,
+            f"post {s.key}",
+            f"{s.key}.",
+            lines.get(s.key),
+        )
+        for s in sections
+    ]
+    if not (post_ok and all(sections_ok) and well_named):  # all checked, then give up
         return None
     body = source.body.strip("\n")
     if not body.strip():
         problems.error("the post has no text below its front matter", path, source.body_line)
         return None
-    texts = [(body, source.body_line), (linkedin.get("body") or "", lines.get("linkedin.body"))]
+    texts: list[tuple[str, int | None]] = [(body, source.body_line)] + [
+        (found[s.key].get(name) or "", lines.get(f"{s.key}.{name}"))
+        for s in sections
+        for name in s.markdown
+    ]
     if not all(within_markup_limits(t, path, line, problems) for t, line in texts):
         return None
-    linkedin_line = lines.get("linkedin")
     return Post(
         slug=meta.get("slug", path.stem),
         title=one_line(meta["title"]),
@@ -219,13 +226,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
         description=one_line(meta.get("description") or meta["summary"]),
         tags=tuple(meta.get("tags") or ()),
         cta=meta.get("cta"),
-        linkedin=LinkedInSettings(
-            hook=one_line(linkedin["hook"]),
-            body=(linkedin.get("body") or "").strip("\n"),
-            hashtags=tuple(linkedin.get("hashtags") or ()),
-            body_line=linkedin_line,
-        ),
-        pdf_blocks=tuple(pdf.get("blocks") or ()),
+        settings={s.key: s.value(found[s.key], lines.get(s.key)) for s in sections},
         body=body,
         path=path,
         body_line=source.body_line,

@@ -14,8 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-CHANNEL_NAMES = ("blog", "pdf", "linkedin")
-
 
 @dataclass(frozen=True)
 class Brand:
@@ -80,6 +78,9 @@ class LinkedInSettings:
     body_line: int | None = None
 
 
+NO_LINKEDIN = LinkedInSettings("", "", ())
+
+
 @dataclass(frozen=True)
 class Post:
     slug: str
@@ -90,8 +91,8 @@ class Post:
     tags: tuple[str, ...]
     cta: str | None
     description: str
-    linkedin: LinkedInSettings
-    pdf_blocks: tuple[str, ...]
+    # each channel's front-matter section, as the channel's Section made it, by its key
+    settings: dict[str, Any]
     body: str
     path: Path
     body_line: int
@@ -102,6 +103,17 @@ class Post:
 
     def line_of(self, key: str, fallback: str = "") -> int | None:
         return self.key_lines.get(key) or self.key_lines.get(fallback)
+
+    @property
+    def linkedin(self) -> LinkedInSettings:
+        """The ``linkedin:`` section: read wherever a post's LinkedIn text is decided."""
+        found = self.settings.get("linkedin")
+        return found if isinstance(found, LinkedInSettings) else NO_LINKEDIN
+
+    @property
+    def pdf_blocks(self) -> tuple[str, ...]:
+        """The ``pdf:`` section's blocks: the one-pager's, when the post chooses them."""
+        return tuple(self.settings.get("pdf") or ())
 
 
 @dataclass(frozen=True)

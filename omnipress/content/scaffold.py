@@ -16,16 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from omnipress.content import schema
 from omnipress.content.schema import (
     BLOCK_TYPES,
     CAMPAIGN_FIELDS,
     COMMON_BLOCK_FIELDS,
     ID_PATTERN,
-    LINKEDIN_FIELDS,
     MAX_ID_LENGTH,
-    PDF_FIELDS,
-    POST_FIELDS,
     FieldSpec,
+    post_fields,
 )
 from omnipress.errors import UsageError
 
@@ -36,12 +35,6 @@ FALLBACK_TAG = "News"
 """A new post's tag when no post has one yet (the PDF needs keywords); the most used tag
 of the existing posts otherwise."""
 
-HOOK = "One sentence that makes the right reader stop scrolling and want the rest."
-LINKEDIN_BODY = (
-    "Two or three short paragraphs in plain words: what the article says and why it matters.\n"
-    "\n"
-    "No links here: the link to the article and the call to action are added for you.\n"
-)
 POST_BODY = """\
 Start with the point of the article in two or three sentences. This paragraph is what readers \
 see first, on the blog and in search results.
@@ -164,12 +157,6 @@ def title_from(name: str) -> str:
 
 
 def post_text(slug: str, today: date, site: SiteDefaults) -> str:
-    indented_body = "".join(f"    {line}\n" if line else "\n" for line in LINKEDIN_BODY.split("\n"))
-    linkedin = {
-        "hook": f" {yaml_value(HOOK)}",
-        "body": " |\n" + indented_body.rstrip("\n"),
-        "hashtags": f" {yaml_value(list(site.hashtags))}",
-    }
     values = {
         "title": f" {yaml_value(title_from(slug))}",
         "date": f" {yaml_value(today)}",
@@ -181,9 +168,10 @@ def post_text(slug: str, today: date, site: SiteDefaults) -> str:
         ),
         "tags": f" {yaml_value([site.tag])}",
         "cta": f" {site.default_cta}",
-        "linkedin": "\n" + fields_text(LINKEDIN_FIELDS, linkedin, "  ").rstrip("\n"),
-        "pdf": "\n" + fields_text(PDF_FIELDS, {"blocks": " []"}, "  ").rstrip("\n"),
     }
+    for section in schema.CHANNELS.sections:  # each channel's, as its package declares it
+        text = fields_text(section.fields, section.scaffold(site), "  ")
+        values[section.key] = "\n" + text.rstrip("\n")
     authors = ", ".join(site.authors) or "none yet: `python build.py new block ID --type bio`"
     header = (
         f"# A new post for {site.name}. Replace the placeholder words, then run\n"
@@ -191,7 +179,7 @@ def post_text(slug: str, today: date, site: SiteDefaults) -> str:
         "# Include a reusable block with [[block:ID]] on a line of its own in the text.\n"
         f"# Authors (bio blocks): {authors}. CTAs: {', '.join(site.ctas) or 'none yet'}.\n"
     )
-    return f"---\n{header}\n{fields_text(POST_FIELDS, values)}---\n{POST_BODY}"
+    return f"---\n{header}\n{fields_text(post_fields(), values)}---\n{POST_BODY}"
 
 
 def block_text(block_id: str, type_name: str) -> str:

@@ -164,24 +164,54 @@ POST_FIELDS = (
     FieldSpec("description", "str", help="meta description if it should differ from summary"),
     FieldSpec("tags", "list[str]", example=["Biometrics"]),
     FieldSpec("cta", "id", help="CTA block id; defaults to the site's default_cta"),
-    FieldSpec("linkedin", "map", True, "hook, body and hashtags of the LinkedIn post"),
-    FieldSpec("pdf", "map", help="blocks: the block ids the one-pager shows"),
 )
+"""A post's own fields; each channel's section (``linkedin:``, ``pdf:``) follows them, as its
+package declares it: see :class:`Section` and :func:`post_fields`."""
 
-LINKEDIN_FIELDS = (
-    FieldSpec("hook", "str", True, "first sentence, ≤ 210 characters, ending a sentence"),
-    FieldSpec("body", "str", help="Markdown; may include blocks"),
-    FieldSpec("hashtags", "list[str]", help="3–5 CamelCase hashtags, without '#'"),
-)
 
-PDF_FIELDS = (
-    FieldSpec(
-        "blocks",
-        "list[id]",
-        help="block ids shown on the one-pager; without it, the blocks the post includes "
-        "(CTA and boilerplate aside), as many as fit",
-    ),
-)
+@dataclass(frozen=True)
+class Section:
+    """A channel's part of a post's front matter, declared by the channel's package: the
+    loader validates it, `new post` writes it, the post carries what ``value`` makes of it.
+
+    The content layer is below the channels and cannot import them, so their registry tells
+    this module its sections (:func:`tell_channels`) when it is built, at start-up."""
+
+    key: str  # the front-matter key: "linkedin"
+    fields: tuple[FieldSpec, ...]
+    required: bool
+    help: str  # what the section is, as the post's own field table says it
+    value: Callable[[dict[str, Any], int | None], Any]  # (fields, the key's line) -> settings
+    scaffold: Callable[[Any], dict[str, str]]  # the site's defaults -> YAML `new post` writes
+    markdown: tuple[str, ...] = ()  # fields holding Markdown: held to the body's limits
+
+    @property
+    def row(self) -> FieldSpec:
+        return FieldSpec(self.key, "map", self.required, self.help)
+
+
+@dataclass
+class ChannelSchema:
+    """What the content layer knows of the channels: their names (a block's ``variants``
+    keys) and their front-matter sections, sorted by key after the post's own fields."""
+
+    names: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+
+
+CHANNELS = ChannelSchema()
+
+
+def tell_channels(names: tuple[str, ...], sections: tuple[Section, ...]) -> None:
+    """Called by ``omnipress.channels`` whenever its registry changes."""
+    CHANNELS.names = names
+    CHANNELS.sections = tuple(sorted(sections, key=lambda section: section.key))
+
+
+def post_fields() -> tuple[FieldSpec, ...]:
+    """Every top-level field of a post: its own, then one map per channel section."""
+    return POST_FIELDS + tuple(section.row for section in CHANNELS.sections)
+
 
 CAMPAIGN_FIELDS = (
     FieldSpec("title", "str", True, "campaign name as people say it"),

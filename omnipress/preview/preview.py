@@ -1,33 +1,24 @@
 """What the live preview shows, decided in Python: the facts its templates print.
 
-The preview pages (``python build.py serve``) put the three channels of a post side by side.
-Everything a marketer reads there that is a *decision* — where LinkedIn folds the post, how
-many characters it has against the limit, which words are hashtags and links, whether `check`
-passed — is computed here from the built files, so the templates only lay it out.
+The preview pages (``python build.py serve``) put the channels of a post side by side, one
+pane per registered channel, each drawn by the partial its package names. Everything a
+marketer reads there that is a *decision* — whether `check` passed, and what a channel makes
+of its file (where LinkedIn folds the post: ``channels/linkedin/preview.py``) — is computed in
+Python from the built files, so the templates only lay it out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from omnipress.build.manifest import Manifest
-from omnipress.channels import CHANNELS
-from omnipress.channels.rules import (
-    HASHTAG_PATTERN,
-    HASHTAGS_MAX,
-    HASHTAGS_MIN,
-    LINKEDIN_FOLD_CHARS,
-    LINKEDIN_MAX_CHARS,
-    URL_PATTERN,
-    check_linkedin,
-    linkedin_hook,
-)
+from omnipress.channels import registered
 from omnipress.channels.views import display_date
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckFinding
-from omnipress.content.links import url_parts, utm_params
 from omnipress.content.model import Project
 from omnipress.errors import Problem, Severity
 from omnipress.preview.files import read_output_text
@@ -128,107 +119,6 @@ def run_check_safely(
     return CheckResults(True, by_post, tuple(general))
 
 
-# ---------------------------------------------------------------- LinkedIn card
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of the LinkedIn text: plain text, a hashtag or a link (LinkedIn colours both)."""
-
-    kind: str  # "text", "hashtag" or "link"
-    text: str
-    href: str = ""
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A count against a limit, e.g. characters against 3,000."""
-
-    count: int
-    limit: str
-    ok: bool
-
-    @property
-    def shown(self) -> str:
-        return f"{self.count:,}"
-
-
-@dataclass(frozen=True)
-class LinkedInCard:
-    """A LinkedIn post as LinkedIn shows it: the text above the '…see more' fold, the rest,
-    and the facts the channel rules are about."""
-
-    above_fold: tuple[Span, ...]
-    below_fold: tuple[Span, ...]
-    characters: Measure
-    hook: Measure
-    hashtags: tuple[str, ...]
-    hashtag_count: Measure
-    link: str
-    link_domain: str
-    link_utm: tuple[tuple[str, str], ...]
-    links: int
-    problems: tuple[str, ...]  # the LinkedIn rules this text breaks
-
-
-def fold_position(text: str) -> int:
-    """Where LinkedIn cuts the post for '…see more': after the hook (its first paragraph)
-    when that fits in the first ~210 characters, else at the last space before them."""
-    hook = linkedin_hook(text)
-    start = text.find(hook) if hook else 0
-    end = max(start, 0) + len(hook)
-    if len(hook) <= LINKEDIN_FOLD_CHARS:
-        return end
-    cut = text.rfind(" ", 0, LINKEDIN_FOLD_CHARS)
-    return cut if cut > 0 else LINKEDIN_FOLD_CHARS
-
-
-def spans(text: str) -> tuple[Span, ...]:
-    """Split text into plain runs, links and hashtags, in order."""
-    marks: list[tuple[int, int, str]] = []
-    for match in URL_PATTERN.finditer(text):
-        end = match.start() + len(match.group(0).rstrip(".,;:!?)"))
-        marks.append((match.start(), end, "link"))
-    for match in HASHTAG_PATTERN.finditer(text):
-        if not any(s <= match.start() < e for s, e, _ in marks):
-            marks.append((match.start(), match.end(), "hashtag"))
-    result: list[Span] = []
-    position = 0
-    for start, end, kind in sorted(marks):
-        if start > position:
-            result.append(Span("text", text[position:start]))
-        piece = text[start:end]
-        result.append(Span(kind, piece, piece if kind == "link" else ""))
-        position = end
-    if position < len(text):
-        result.append(Span("text", text[position:]))
-    return tuple(result)
-
-
-def linkedin_card(text: str) -> LinkedInCard:
-    text = text.rstrip("\n")
-    fold = fold_position(text)
-    hook = linkedin_hook(text)
-    tags = tuple("#" + tag for tag in HASHTAG_PATTERN.findall(text))
-    links = [m.rstrip(".,;:!?)") for m in URL_PATTERN.findall(text)]
-    link = links[0] if links else ""
-    return LinkedInCard(
-        above_fold=spans(text[:fold]),
-        below_fold=spans(text[fold:].lstrip("\n")),
-        characters=Measure(len(text), f"{LINKEDIN_MAX_CHARS:,}", len(text) <= LINKEDIN_MAX_CHARS),
-        hook=Measure(len(hook), str(LINKEDIN_FOLD_CHARS), len(hook) <= LINKEDIN_FOLD_CHARS),
-        hashtags=tags,
-        hashtag_count=Measure(
-            len(tags), f"{HASHTAGS_MIN}–{HASHTAGS_MAX}", HASHTAGS_MIN <= len(tags) <= HASHTAGS_MAX
-        ),
-        link=link,
-        link_domain=url_parts(link).netloc,
-        link_utm=tuple(sorted(utm_params(link).items())),
-        links=len(links),
-        problems=tuple(f"{f.message} [{f.rule}]" for f in check_linkedin(text + "\n")),
-    )
-
-
 # ---------------------------------------------------------------- pages
 
 
@@ -282,6 +172,18 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Pane:
+    """One channel's pane on a post's page: its partial template (the channel's ``preview``),
+    its file if one was built, and what the channel makes of the file's text to show (the
+    LinkedIn card), if anything."""
+
+    channel: str
+    template: str
+    file: ChannelFile | None
+    card: Any = None
+
+
+@dataclass(frozen=True)
 class PostPage:
     slug: str
     title: str
@@ -290,10 +192,7 @@ class PostPage:
     summary: str
     campaign: CampaignSummary | None
     variants: tuple[Variant, ...]  # the base outputs, then one per campaign it is in
-    blog: ChannelFile | None
-    pdf: ChannelFile | None
-    linkedin: ChannelFile | None
-    card: LinkedInCard | None
+    panes: tuple[Pane, ...]  # one per channel, in registry order
     link_title: str
     account: str
     account_line: str
@@ -334,7 +233,7 @@ def channel_files(
     where it has one, the base output otherwise (the blog post is the same for everyone)."""
     records = [r for r in manifest.outputs if r.post == slug]
     files: list[ChannelFile] = []
-    for channel in CHANNELS:
+    for channel in registered():
         mine = [r for r in records if r.channel == channel.name and r.campaign == campaign]
         base = [r for r in records if r.channel == channel.name and r.campaign is None]
         chosen = (mine or base)[:1]
@@ -421,9 +320,13 @@ def post_page(
         return None  # the post is not in that campaign: there is no such variant
     post = project.posts[slug]
     files = {f.channel: f for f in channel_files(manifest, slug, campaign, build_id)}
-    linkedin = files.get("linkedin")
-    text = read_output_text(output, linkedin.path) if linkedin is not None else None
-    card = linkedin_card(text) if text is not None else None
+    panes = []
+    for channel in registered():
+        file, card = files.get(channel.name), None
+        if file is not None and channel.preview_card is not None:
+            text = read_output_text(output, file.path)
+            card = channel.preview_card(text) if text is not None else None
+        panes.append(Pane(channel.name, channel.preview, file, card))
     author = project.blocks.get(post.author)
     summary = post_summary(project, manifest, checks, slug, campaign, build_id)
     return PostPage(
@@ -436,10 +339,7 @@ def post_page(
             campaign_summary(project, manifest, checks, campaign, build_id) if campaign else None
         ),
         variants=variants(project, slug, campaign),
-        blog=files.get("blog"),
-        pdf=files.get("pdf"),
-        linkedin=linkedin,
-        card=card,
+        panes=tuple(panes),
         link_title=post.title,
         account=project.site.name,
         account_line=project.site.tagline,

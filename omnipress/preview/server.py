@@ -37,7 +37,7 @@ import jinja2
 from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.manifest import Manifest
 from omnipress.build.writer import BuildLocked
-from omnipress.channels import WarmRenderers
+from omnipress.channels import RenderEnvironment, WarmRenderers, registered
 from omnipress.content.model import Project
 from omnipress.errors import ContentError, Problem, Severity, UsageError
 from omnipress.preview.files import read_output
@@ -221,11 +221,13 @@ class Preview:
     def warm_up(self) -> None:
         """Start WeasyPrint between saves, so the next save's one-pager renders at once."""
         project = self.snapshot.project
-        if self.warm.pdf is None and project is not None:
-            from omnipress.channels.pdf import PdfEngine
-
-            with contextlib.suppress(Exception):  # the next build says what is wrong
-                self.warm.pdf = PdfEngine(project.root, self.templates)
+        if project is None:
+            return
+        env = RenderEnvironment(project, self.templates, warm=self.warm)
+        for channel in registered():
+            if channel.start is not None and channel.name not in self.warm.engines:
+                with contextlib.suppress(Exception):  # the next build says what is wrong
+                    env.engine(channel)
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> Snapshot:
         """Build into output/, then run `check`; never raises. ``changed``: the files saved

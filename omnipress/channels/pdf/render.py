@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.glyphs import boxes_drawn, warn_boxes
-from omnipress.channels.htmlblocks import HtmlBlockRenderer
-from omnipress.channels.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.output_rules import PDF_ONE_PAGE
+from omnipress.channels.pdf.glyphs import boxes_drawn, warn_boxes
+from omnipress.channels.pdf.onepager import MIN_FILL, most_that_fit, onepager_blocks
 from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
 
@@ -112,7 +112,7 @@ class PdfEngine:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
-        from omnipress.channels.fetcher import ProjectFetcher
+        from omnipress.channels.pdf.fetcher import ProjectFetcher
 
         self.weasyprint = weasyprint
         self.content_root = content_root
@@ -126,6 +126,7 @@ class PdfEngine:
         self.stylesheet_refused = tuple(self.fetcher.refused)
         self.stylesheet_files = (templates / STYLESHEET, *self.fetcher.fetched)
         self.harfbuzz = harfbuzz_subset_available()
+        self.harfbuzz_warned = False  # said once per process, by the first PDF rendered
 
     def layout(self, html: str) -> Layout:
         self.fetcher.refused[:] = self.stylesheet_refused
@@ -211,7 +212,7 @@ def lay_out_onepager(job: Job, env: RenderEnvironment) -> tuple[Layout, tuple[st
     def attempt(count: int) -> tuple[Layout, tuple[str, ...]]:
         if count not in tries:
             html, used = render_onepager_html(job, env, block_ids[:count])
-            tries[count] = env.pdf.layout(html), used
+            tries[count] = pdf_engine(env, job.channel).layout(html), used
         return tries[count]
 
     count = len(block_ids)
@@ -222,8 +223,9 @@ def lay_out_onepager(job: Job, env: RenderEnvironment) -> tuple[Layout, tuple[st
 
 def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     layout, used = lay_out_onepager(job, env)
-    warn_if_fonts_are_subset_slowly(env)
-    result = env.pdf.write(layout)
+    engine = pdf_engine(env, job.channel)
+    warn_if_fonts_are_subset_slowly(env, engine)
+    result = engine.write(layout)
     post = job.post
     report_rules(
         job,
@@ -271,11 +273,11 @@ def written_in(templates: Path, url: str) -> Path | None:
     return None
 
 
-def warn_if_fonts_are_subset_slowly(env: RenderEnvironment) -> None:
+def warn_if_fonts_are_subset_slowly(env: RenderEnvironment, engine: PdfEngine) -> None:
     """Once per process that renders PDFs: say what a missing HarfBuzz subsetter costs."""
-    if env.pdf.harfbuzz or env.extras.get("harfbuzz-warned"):
+    if engine.harfbuzz or engine.harfbuzz_warned:
         return
-    env.extras["harfbuzz-warned"] = True
+    engine.harfbuzz_warned = True
     env.notices.warning(
         "HarfBuzz font subsetting (libharfbuzz-subset0) is not installed, so WeasyPrint "
         "subsets fonts with fontTools: PDFs take about 4× longer to render, and are "
@@ -284,14 +286,34 @@ def warn_if_fonts_are_subset_slowly(env: RenderEnvironment) -> None:
     )
 
 
-CHANNEL = Channel(
-    name="pdf",
-    label="PDF one-pager",
-    path="pdf/{slug}.pdf",
-    media_type="application/pdf",
-    utm_source="onepager",
-    utm_medium="pdf",
-    per_campaign=True,
-    templates=("pdf/*", "blocks/*.html"),
-    render=render_pdf,
-)
+def start_engine(env: RenderEnvironment) -> PdfEngine:
+    """The channel's ``start`` hook: one warm WeasyPrint per process, on the first PDF."""
+    return PdfEngine(env.project.root, env.templates)
+
+
+def pdf_engine(env: RenderEnvironment, channel: Channel) -> PdfEngine:
+    """The one-pager's engine, as its own type (the environment keeps engines opaque)."""
+    engine = env.engine(channel)
+    assert isinstance(engine, PdfEngine), f"channel {channel.name!r} started another engine"
+    return engine
+
+
+def block_text(env: RenderEnvironment, block_id: str) -> str:
+    return html_block_text(env, "pdf", block_id)
+
+
+def onepager_html_as_built(
+    job: Job, env: RenderEnvironment, built_with: set[str]
+) -> tuple[str, Path]:
+    """The one-pager's HTML with the blocks the build showed, and its stylesheet. A post
+    without ``pdf.blocks`` shows as many of its default blocks as fit, which only a layout
+    can tell; rather than lay it out again, its prefixes, longest first, are rendered (Jinja
+    only) until one uses exactly the blocks the manifest recorded."""
+    stylesheet = env.templates / STYLESHEET
+    block_ids, chosen_by_post = onepager_blocks(env.project, job.post)
+    if not chosen_by_post:
+        for count in range(len(block_ids), -1, -1):
+            html, used = render_onepager_html(job, env, block_ids[:count])
+            if set(used) == built_with:
+                return html, stylesheet
+    return render_onepager_html(job, env, block_ids)[0], stylesheet

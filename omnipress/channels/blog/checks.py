@@ -5,25 +5,20 @@ page's title, author, date, CTA and block words against the post's reference."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
+from typing import Any
 
-from omnipress.build.manifest import OutputRecord
-from omnipress.build.output_files import output_name
-from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.checking import OutputFile as OutputRecord
+from omnipress.channels.checking import PostChecker as PostCheck
+from omnipress.channels.checking import clip, difference
 from omnipress.channels.readback import BlogFacts, comparable
-from omnipress.check.postcheck import REBUILD, clip, difference
+from omnipress.channels.rules import REBUILD
 from omnipress.content.links import url_parts
 from omnipress.content.model import Block
 
-if TYPE_CHECKING:
-    from omnipress.check.postcheck import PostCheck
 
-
-def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
-    ref = pc.ref
-    expect = Expect(ref.title, ref.canonical, ref.source)
-    for _rule, finding in judge("blog", page, expect):
-        pc.add_finding(record, finding)
+def check_blog(pc: PostCheck, record: OutputRecord, facts: Any) -> None:
+    """The page's rules beyond its one-output rules (which ``check`` runs for every channel)."""
+    page: BlogFacts = facts
     check_images(pc, record, page)
     check_blog_facts(pc, record, page)
     cta = pc.cta_reference(None)
@@ -42,7 +37,7 @@ def check_blog(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
     if pc.checks_content(record):
         pc.check_figures(record, page.article_text)
         for block_id in record.blocks:
-            block = pc.ctx.project.blocks.get(block_id)
+            block = pc.project.blocks.get(block_id)
             if block is not None and block.type != "cta":
                 check_blog_block(pc, record, page, block)
 
@@ -75,7 +70,7 @@ def check_images(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> None:
             )
         else:
             target = posixpath.normpath(posixpath.join(folder, parts.path))
-            if output_name(target) is None or not pc.ctx.output_has(target):
+            if not pc.is_output_file(target):
                 pc.add(
                     record,
                     "blog.images",
@@ -136,12 +131,12 @@ def check_blog_facts(pc: PostCheck, record: OutputRecord, page: BlogFacts) -> No
 
 
 def check_blog_block(pc: PostCheck, record: OutputRecord, page: BlogFacts, block: Block) -> None:
-    expected = pc.ctx.block_text(block.id, "blog")
+    expected = pc.block_text(block.id, record.channel)
     shown = page.blocks.get(block.id, [])
     if not shown:
         pc.add(
             record,
-            pc.block_rule(block, "blog"),
+            pc.block_rule(block, record.channel),
             f"block {block.id!r} is not on the page (no data-block={block.id!r})",
             expected=clip(expected),
             found="missing",
@@ -152,7 +147,7 @@ def check_blog_block(pc: PostCheck, record: OutputRecord, page: BlogFacts, block
             want, got = difference(expected, text)
             pc.add(
                 record,
-                pc.block_rule(block, "blog"),
+                pc.block_rule(block, record.channel),
                 pc.block_message(block),
                 expected=want,
                 found=got,

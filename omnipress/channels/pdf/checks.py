@@ -3,29 +3,33 @@ embedded fonts, title, CTA and links (clickable, to the right places), date and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-from omnipress.build.manifest import OutputRecord
 from omnipress.channels import rules
-from omnipress.channels.glyphs import describe
-from omnipress.channels.output_rules import Expect, judge
+from omnipress.channels.checking import OutputFile as OutputRecord
+from omnipress.channels.checking import PostChecker as PostCheck
+from omnipress.channels.checking import clip
+from omnipress.channels.pdf.glyphs import describe
 from omnipress.channels.readback import PdfFacts, contains, words
-from omnipress.check.postcheck import REBUILD, clip
+from omnipress.channels.rules import REBUILD
 from omnipress.content.links import url_parts, without_utm
-from omnipress.errors import Severity
+from omnipress.errors import Finding, Severity
 from omnipress.text.figures import DATES
 
-if TYPE_CHECKING:
-    from omnipress.check.postcheck import PostCheck
+
+def unreadable(facts: Any) -> Finding | None:
+    """The PDF could not be read: then no other rule can judge it."""
+    pdf: PdfFacts = facts
+    if not pdf.error:
+        return None
+    return Finding("pdf.readable", f"the PDF cannot be read: {pdf.error}", REBUILD)
 
 
-def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
+def check_pdf(pc: PostCheck, record: OutputRecord, facts: Any) -> None:
+    """The one-pager's rules beyond its one-output rules (which ``check`` runs for every
+    channel), once it could be read."""
+    pdf: PdfFacts = facts
     ref = pc.ref
-    if pdf.error:
-        pc.add(record, "pdf.readable", f"the PDF cannot be read: {pdf.error}", hint=REBUILD)
-        return
-    for _rule, finding in judge("pdf", pdf, Expect(ref.title, ref.canonical, ref.source)):
-        pc.add_finding(record, finding)
     if pdf.unembedded_fonts:
         pc.add(
             record,
@@ -82,7 +86,7 @@ def check_pdf(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
     check_pdf_links(pc, record, pdf)
     if pc.checks_content(record):
         for block_id in record.blocks:
-            block = pc.ctx.project.blocks.get(block_id)
+            block = pc.project.blocks.get(block_id)
             if block is not None and block.type != "cta":
                 pc.check_text_block(record, pdf.text, block)
         pc.check_figures(record, pdf.text)

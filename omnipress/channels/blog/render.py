@@ -10,8 +10,8 @@ import json
 
 from markupsafe import Markup
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.htmlblocks import HtmlBlockRenderer
+from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
+from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.readback import read_blog
 from omnipress.channels.views import cta_view, post_view
 from omnipress.text.markup import remote_resources
@@ -85,14 +85,5 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
     return Rendered(data, tuple(blocks.used))
 
 
-CHANNEL = Channel(
-    name="blog",
-    label="Blog post",
-    path="blog/{slug}/index.html",
-    media_type="text/html",
-    utm_source="blog",
-    utm_medium="cta",
-    per_campaign=False,
-    templates=("blog/*", "blocks/*.html"),
-    render=render_blog,
-)
+def block_text(env: RenderEnvironment, block_id: str) -> str:
+    return html_block_text(env, "blog", block_id)

@@ -65,3 +65,9 @@ def most_that_fit(count: int, fits: Callable[[int], bool]) -> int:
         else:
             high = middle
     return low
+
+
+def listed_blocks(project: Project, post: Post) -> tuple[str, ...]:
+    """The blocks the one-pager is held to showing: the post's ``pdf.blocks``, or the build's
+    default choice (a block's words missing from them is a ``pdf.blocks`` finding)."""
+    return onepager_blocks(project, post)[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
+from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.views import cta_view, post_view
 from omnipress.content.expander import BlockExpander
 from omnipress.content.links import with_utm
@@ -39,7 +39,7 @@ class TextBlockRenderer:
     def plain(self, markdown_text: str, cleaning: Cleaning) -> str:
         """Markdown as plain text: the same text converts the same way in every post that uses
         it (a CTA, a block), so each distinct one is converted once per process."""
-        converted: dict[str, tuple[str, Cleaning]] = self.env.extras.setdefault("plaintext", {})
+        converted = self.env.plain
         if markdown_text not in converted:
             found = Cleaning()
             text = markdown_to_text(markdown_text, self.env.converter, found)
@@ -97,14 +97,6 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
     return Rendered(text.encode("utf-8"), tuple(blocks.used))
 
 
-CHANNEL = Channel(
-    name="linkedin",
-    label="LinkedIn text",
-    path="linkedin/{slug}.txt",
-    media_type="text/plain; charset=utf-8",
-    utm_source="linkedin",
-    utm_medium="social",
-    per_campaign=True,
-    templates=("linkedin/*",),
-    render=render_linkedin,
-)
+def block_text(env: RenderEnvironment, block_id: str) -> str:
+    """A block's words as the LinkedIn text shows them (nested blocks included)."""
+    return TextBlockRenderer(env).block(env.project.blocks[block_id])

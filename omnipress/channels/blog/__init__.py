@@ -1,0 +1,29 @@
+"""The blog channel: one static HTML page per post, ``blog/<slug>/index.html``. Its page is
+the reference the other channels are held to once the content has changed."""
+
+from omnipress.channels.base import Channel
+from omnipress.channels.blog.checks import check_blog
+from omnipress.channels.blog.render import block_text, render_blog
+from omnipress.channels.output_rules import rules_for
+from omnipress.channels.readback import read_blog
+
+CHANNEL = Channel(
+    name="blog",
+    label="Blog post",
+    subject="the blog page of",
+    path="blog/{slug}/index.html",
+    media_type="text/html",
+    utm_source="blog",
+    utm_medium="cta",
+    per_campaign=False,
+    templates=("blog/*", "blocks/*.html"),
+    render=render_blog,
+    read_back=read_blog,
+    rules=rules_for("blog"),
+    checks=check_blog,
+    block_text=block_text,
+    preview="preview/channels/blog.html",
+    reference=True,
+)
+
+__all__ = ["CHANNEL"]
