@@ -10,7 +10,7 @@ import pytest
 
 from omnipress.channels.base import RenderEnvironment
 from omnipress.channels.htmlblocks import HtmlBlockRenderer
-from omnipress.channels.linkedin import TextBlockRenderer
+from omnipress.channels.linkedin.render import TextBlockRenderer
 from omnipress.cli import main
 from omnipress.content import expander
 from omnipress.content.loader import load_project

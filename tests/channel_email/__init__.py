@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.output_rules import ERROR, Expect, OutputRule
+from omnipress.channels.output_rules import Expect, OutputRule
 from omnipress.channels.rules import Finding
 from omnipress.channels.views import cta_view, post_view
 from omnipress.content.schema import FieldSpec, Section
+from omnipress.errors import Severity
 
 NAME = "email"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -73,7 +74,9 @@ SECTION = Section(
 """Its part of a post's front matter: ``email: {subject: …}``."""
 
 RULES = (
-    OutputRule("email.subject", NAME, ERROR, "title", "the message as written", subject_length),
+    OutputRule(
+        "email.subject", NAME, Severity.ERROR, "title", "the message as written", subject_length
+    ),
 )
 
 CHANNEL = Channel(

@@ -45,7 +45,7 @@ def check_linkedin(pc: PostChecker, record: OutputFile, facts: Any) -> None:
         if tagged != wanted:
             pc.add(
                 record,
-                "linkedin.links",
+                rules.LINKEDIN_LINKS,
                 "the link carries the wrong utm_campaign",
                 expected=wanted,
                 found=tagged or "none",
