@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from omnipress.channels.linkedin.settings import linkedin_of
 from omnipress.content.loader import load_project
 from omnipress.content.resolve import check_references
 from omnipress.errors import Problems
@@ -28,7 +29,7 @@ def test_valid_project_loads_typed_content(tmp_path: Path) -> None:
     assert not problems.errors, messages(problems)
     post = project.posts["test-post"]  # type: ignore[attr-defined]
     assert post.date == date(2025, 1, 2)
-    assert post.linkedin.hashtags == ("Testing", "Pipelines", "Content")
+    assert linkedin_of(post).hashtags == ("Testing", "Pipelines", "Content")
     assert project.blocks["stat-one"].fields == {  # type: ignore[attr-defined]
         "value": "42%",
         "label": "of tests pass first time",
@@ -144,7 +145,7 @@ def test_titles_and_hooks_read_as_one_line_whatever_the_yaml_spacing(tmp_path: P
     assert not problems.errors, messages(problems)
     loaded = project.posts["test-post"]  # type: ignore[attr-defined]
     assert loaded.title == "A test post"
-    assert loaded.linkedin.hook == "This is the hook of the post."
+    assert linkedin_of(loaded).hook == "This is the hook of the post."
 
 
 def test_dates_as_people_write_them(tmp_path: Path) -> None:

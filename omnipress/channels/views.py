@@ -1,8 +1,9 @@
 """The facts templates print, decided once in Python for every channel.
 
-Templates hold markup and Python holds decisions: the date format, the tagged CTA link, the
-hashtags and the reading time are computed here, so the blog, the PDF and the LinkedIn post
-cannot drift apart by formatting the same fact two ways.
+Templates hold markup and Python holds decisions: the date format, the tagged CTA link and
+the reading time are computed here (a fact of one channel, LinkedIn's hashtags, in its
+package), so the blog, the PDF and the LinkedIn post cannot drift apart by formatting the
+same fact two ways.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ class PostView:
     keywords: str
     canonical_url: str
     reading_minutes: int
-    hashtags: tuple[str, ...]
     campaign: str | None
     blocks: Mapping[str, Block] = field(repr=False, compare=False)
 
@@ -86,12 +86,6 @@ def cta_view(project: Project, job: Job) -> CtaView:
     return CtaView(block.id, block.field("label"), url, block.body_for(job.channel.name))
 
 
-def hashtags_for(project: Project, job: Job) -> tuple[str, ...]:
-    if job.campaign is not None and job.campaign.hashtags:
-        return job.campaign.hashtags
-    return job.post.linkedin.hashtags or project.site.default_hashtags
-
-
 def post_view(project: Project, job: Job) -> PostView:
     post = job.post
     return PostView(
@@ -106,7 +100,6 @@ def post_view(project: Project, job: Job) -> PostView:
         keywords=", ".join(post.tags),
         canonical_url=project.site.post_url(post.slug),
         reading_minutes=reading_minutes(post.body),
-        hashtags=hashtags_for(project, job),
         campaign=job.campaign.name if job.campaign else None,
         blocks=project.blocks,
     )

@@ -20,6 +20,7 @@ from omnipress.check.checkcache import CheckCache, PostVerdict, inputs_now, key_
 from omnipress.check.checkmodel import CheckContext, CheckFinding
 from omnipress.content.model import Post, Project
 from omnipress.content.resolve import children_of, post_texts, references_in
+from omnipress.content.schema import section_blocks
 
 _context: CheckContext | None = None
 """The check a forked worker serves: inherited from the parent, never sent."""
@@ -163,7 +164,8 @@ def _block_users(ctx: CheckContext) -> dict[str, list[str]]:
 def named_blocks(project: Project, post: Post) -> list[str]:
     """The blocks the post names today, and those they include: the rules read them even when
     the files were built before the post named them (its author, its CTA, its includes)."""
-    roots = [post.author, post.cta, project.site.default_cta, *post.pdf_blocks]
+    roots = [post.author, post.cta, project.site.default_cta]
+    roots += [block_id for _, block_id in section_blocks(post)]
     roots += [c.cta for c in project.campaigns_of(post.slug)]
     roots += [r.block_id for text, _ in post_texts(post) for r in references_in(text)]
     seen: list[str] = []

@@ -20,6 +20,7 @@ from omnipress.check.checkmodel import CheckContext
 from omnipress.content.links import without_utm
 from omnipress.content.model import Block, Post, Project
 from omnipress.content.resolve import effective_cta
+from omnipress.content.schema import section_texts
 from omnipress.errors import Finding, Severity
 from omnipress.text.figures import figure_values, figures_in, strings_in
 
@@ -213,8 +214,7 @@ class PostCheck:
             post.summary,
             post.description,
             post.body,
-            post.linkedin.hook,
-            post.linkedin.body,
+            *section_texts(post),
             *post.tags,
             site.name,
             site.tagline,

@@ -15,7 +15,8 @@ from omnipress.build.manifest import Manifest, sha256_of
 from omnipress.build.output_files import read_output_file
 from omnipress.channels import by_name
 from omnipress.content.model import Project
-from omnipress.content.resolve import children_of, effective_cta, references_in
+from omnipress.content.resolve import children_of, effective_cta, post_texts, references_in
+from omnipress.content.schema import section_blocks
 from omnipress.errors import ContentError, Problems, UsageError, did_you_mean, make_printable
 
 
@@ -151,10 +152,9 @@ def _content_users(project: Project, block_id: str) -> set[str]:
     """Posts whose content uses the block today, directly or through other blocks."""
     users = set()
     for post in project.posts.values():
-        roots = [
-            r.block_id for text in (post.body, post.linkedin.body) for r in references_in(text)
-        ]
-        roots += [*post.pdf_blocks, post.author, effective_cta(project, post, None).id]
+        roots = [r.block_id for text, _ in post_texts(post) for r in references_in(text)]
+        roots += [block_id for _, block_id in section_blocks(post)]
+        roots += [post.author, effective_cta(project, post, None).id]
         roots += [c.cta for c in project.campaigns_of(post.slug) if c.cta]
         if project.site.boilerplate:
             roots.append(project.site.boilerplate)

@@ -71,17 +71,6 @@ class Block:
 
 
 @dataclass(frozen=True)
-class LinkedInSettings:
-    hook: str
-    body: str
-    hashtags: tuple[str, ...]
-    body_line: int | None = None
-
-
-NO_LINKEDIN = LinkedInSettings("", "", ())
-
-
-@dataclass(frozen=True)
 class Post:
     slug: str
     title: str
@@ -103,17 +92,6 @@ class Post:
 
     def line_of(self, key: str, fallback: str = "") -> int | None:
         return self.key_lines.get(key) or self.key_lines.get(fallback)
-
-    @property
-    def linkedin(self) -> LinkedInSettings:
-        """The ``linkedin:`` section: read wherever a post's LinkedIn text is decided."""
-        found = self.settings.get("linkedin")
-        return found if isinstance(found, LinkedInSettings) else NO_LINKEDIN
-
-    @property
-    def pdf_blocks(self) -> tuple[str, ...]:
-        """The ``pdf:`` section's blocks: the one-pager's, when the post chooses them."""
-        return tuple(self.settings.get("pdf") or ())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omnipress.content.model import Block, Campaign, Post, Project
+from omnipress.content.schema import section_blocks, section_markdown
 from omnipress.errors import Problems, did_you_mean, find_line
 
 # Forgiving about spacing and case ("[[ Block: cta-rfi ]]"): a typo must not publish the
@@ -104,8 +105,11 @@ def block_texts(block: Block) -> Iterator[tuple[str, int | None]]:
 
 
 def post_texts(post: Post) -> Iterator[tuple[str, int | None]]:
+    """Every text of a post that may hold markers: the body and the Markdown fields of its
+    channels' sections, as each channel declares them."""
     yield post.body, post.body_line
-    yield post.linkedin.body, None
+    for text in section_markdown(post):
+        yield text, None
 
 
 def check_references(project: Project, problems: Problems) -> None:
@@ -169,8 +173,8 @@ def check_references(project: Project, problems: Problems) -> None:
             scan(text, line, post.path)
         expect(post.author, "bio", post.path, None, "author")
         expect(post.cta, "cta", post.path, None, "cta")
-        for block_id in post.pdf_blocks:
-            expect(block_id, None, post.path, None, "pdf.blocks")
+        for field_name, block_id in section_blocks(post):
+            expect(block_id, None, post.path, None, field_name)
     for campaign in project.campaigns.values():
         expect(campaign.cta, "cta", campaign.path, None, "overrides.cta")
         for slug in campaign.posts:

@@ -7,11 +7,11 @@ loader and the scaffolder (`new block`) both read these tables, so they cannot d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omnipress.content.links import Refusal, base_url_problem, path_problem, url_problem
 
@@ -21,6 +21,9 @@ from omnipress.content.names import ID_PATTERN as ID_PATTERN
 from omnipress.content.names import ID_RULE, id_problem, is_id
 from omnipress.content.names import MAX_ID_LENGTH as MAX_ID_LENGTH
 from omnipress.errors import Problems, did_you_mean
+
+if TYPE_CHECKING:
+    from omnipress.content.model import Post
 
 HASHTAG_PATTERN = re.compile(r"\A[A-Z0-9][A-Za-z0-9]*\Z")
 
@@ -184,10 +187,18 @@ class Section:
     value: Callable[[dict[str, Any], int | None], Any]  # (fields, the key's line) -> settings
     scaffold: Callable[[Any], dict[str, str]]  # the site's defaults -> YAML `new post` writes
     markdown: tuple[str, ...] = ()  # fields holding Markdown: held to the body's limits
+    blocks: tuple[str, ...] = ()  # fields listing block ids: each must exist, each is a use
 
     @property
     def row(self) -> FieldSpec:
         return FieldSpec(self.key, "map", self.required, self.help)
+
+    def field_of(self, settings: Any, name: str) -> Any:
+        """One field of what ``value`` made: a dataclass's attribute or a mapping's item,
+        so the content layer reads a section by its field names, never by its channel."""
+        if isinstance(settings, Mapping):
+            return settings.get(name)
+        return getattr(settings, name)
 
 
 @dataclass
@@ -206,6 +217,39 @@ def tell_channels(names: tuple[str, ...], sections: tuple[Section, ...]) -> None
     """Called by ``omnipress.channels`` whenever its registry changes."""
     CHANNELS.names = names
     CHANNELS.sections = tuple(sorted(sections, key=lambda section: section.key))
+
+
+def section_markdown(post: Post) -> Iterator[str]:
+    """The Markdown a post holds in its channels' sections (a LinkedIn body): includes and
+    markers are found there as in its body."""
+    for section, settings in _sections_of(post):
+        for name in section.markdown:
+            yield section.field_of(settings, name) or ""
+
+
+def section_texts(post: Post) -> Iterator[str]:
+    """Every text field of a post's channel sections (a hook, a body): words its outputs may
+    print, so a figure in them is the post's own."""
+    for section, settings in _sections_of(post):
+        for spec in section.fields:
+            if spec.kind == "str":
+                yield section.field_of(settings, spec.name) or ""
+
+
+def section_blocks(post: Post) -> Iterator[tuple[str, str]]:
+    """(field as a problem names it, block id) for each block a post's sections list (the
+    one-pager's ``pdf.blocks``): uses of the block as much as an include is."""
+    for section, settings in _sections_of(post):
+        for name in section.blocks:
+            for block_id in section.field_of(settings, name) or ():
+                yield f"{section.key}.{name}", block_id
+
+
+def _sections_of(post: Post) -> Iterator[tuple[Section, Any]]:
+    for section in CHANNELS.sections:
+        settings = post.settings.get(section.key)
+        if settings is not None:
+            yield section, settings
 
 
 def post_fields() -> tuple[FieldSpec, ...]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
+from omnipress.channels.linkedin.settings import linkedin_of
 from omnipress.channels.views import cta_view, post_view
 from omnipress.content.expander import BlockExpander
 from omnipress.content.links import with_utm
-from omnipress.content.model import Block
+from omnipress.content.model import Block, Project
 from omnipress.content.schema import template_fields
 from omnipress.text.markup import Cleaning
 from omnipress.text.plaintext import markdown_to_text
@@ -66,11 +67,19 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
+def hashtags_for(project: Project, job: Job) -> tuple[str, ...]:
+    """A campaign's hashtags, else the post's ``linkedin.hashtags``, else the site's."""
+    if job.campaign is not None and job.campaign.hashtags:
+        return job.campaign.hashtags
+    return linkedin_of(job.post).hashtags or project.site.default_hashtags
+
+
 def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
     project = env.project
     post = job.post
+    own = linkedin_of(post)
     blocks = TextBlockRenderer(env)
-    body = blocks.text(post.linkedin.body or post.summary, post.path)
+    body = blocks.text(own.body or post.summary, post.path)
     cta = cta_view(project, job)
     blocks.used.append(cta.id)
     cta_text = blocks.text(cta.text, project.blocks[cta.id].path) if cta.text else ""
@@ -82,15 +91,14 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
         campaign,
         job.campaign.utm if job.campaign else {},
     )
-    view = post_view(project, job)
     text = env.jinja.get_template("linkedin/post.txt").render(
-        post=view,
-        hook=post.linkedin.hook,
+        post=post_view(project, job),
+        hook=own.hook,
         body=body,
         cta=cta,
         cta_text=cta_text,
         link=link,
-        hashtags=" ".join("#" + tag.lstrip("#") for tag in view.hashtags),
+        hashtags=" ".join("#" + tag.lstrip("#") for tag in hashtags_for(project, job)),
     )
     text = tidy(text)
     report_rules(job, env, text)

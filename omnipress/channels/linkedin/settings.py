@@ -3,10 +3,11 @@ the loader validates it, `new post` writes it, the README lists it, from this on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from omnipress.content.loader import one_line
-from omnipress.content.model import LinkedInSettings
+from omnipress.content.model import Post
 from omnipress.content.scaffold import yaml_value
 from omnipress.content.schema import FieldSpec, Section
 
@@ -15,6 +16,27 @@ LINKEDIN_FIELDS = (
     FieldSpec("body", "str", help="Markdown; may include blocks"),
     FieldSpec("hashtags", "list[str]", help="3–5 CamelCase hashtags, without '#'"),
 )
+
+
+@dataclass(frozen=True)
+class LinkedInSettings:
+    """A post's ``linkedin:`` section, as the channel reads it (``post.settings["linkedin"]``);
+    the content layer reads it only by the field names of :data:`SECTION`."""
+
+    hook: str
+    body: str
+    hashtags: tuple[str, ...]
+    body_line: int | None = None
+
+
+NO_LINKEDIN = LinkedInSettings("", "", ())
+
+
+def linkedin_of(post: Post) -> LinkedInSettings:
+    """The post's ``linkedin:`` section; an empty one for a post made without it (a test's)."""
+    found = post.settings.get(SECTION.key)
+    return found if isinstance(found, LinkedInSettings) else NO_LINKEDIN
+
 
 HOOK = "One sentence that makes the right reader stop scrolling and want the rest."
 LINKEDIN_BODY = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from omnipress.channels.pdf.settings import chosen_blocks
 from omnipress.content.model import Post, Project
 from omnipress.content.resolve import references_in
 
@@ -40,8 +41,9 @@ def default_blocks(project: Project, post: Post) -> tuple[str, ...]:
 def onepager_blocks(project: Project, post: Post) -> tuple[tuple[str, ...], bool]:
     """(the blocks to show, whether the post chose them): a post's own ``pdf.blocks`` are
     shown as written (too many is the post's error to fix); the default is trimmed to fit."""
-    if post.pdf_blocks:
-        return post.pdf_blocks, True
+    chosen = chosen_blocks(post)
+    if chosen:
+        return chosen, True
     return default_blocks(project, post), False
 
 

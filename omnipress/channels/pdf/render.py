@@ -18,6 +18,7 @@ from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.output_rules import PDF_ONE_PAGE
 from omnipress.channels.pdf.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.pdf.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.pdf.settings import chosen_blocks
 from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
 
@@ -241,7 +242,7 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             post.line_of("pdf.blocks", "pdf"),
             hint=(
                 "add blocks to pdf.blocks"
-                if post.pdf_blocks
+                if chosen_blocks(post)
                 else "list the blocks it should show in pdf.blocks (any blocks, not only those "
                 "the article includes)"
             ),

@@ -3,8 +3,10 @@ blocks the one-pager shows, when the post chooses them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from omnipress.content.model import Post
 from omnipress.content.schema import FieldSpec, Section
 
 PDF_FIELDS = (
@@ -17,8 +19,21 @@ PDF_FIELDS = (
 )
 
 
-def blocks(data: dict[str, Any], line: int | None) -> tuple[str, ...]:
-    return tuple(data.get("blocks") or ())
+@dataclass(frozen=True)
+class PdfSettings:
+    """A post's ``pdf:`` section (``post.settings["pdf"]``)."""
+
+    blocks: tuple[str, ...] = ()
+
+
+def settings(data: dict[str, Any], line: int | None) -> PdfSettings:
+    return PdfSettings(tuple(data.get("blocks") or ()))
+
+
+def chosen_blocks(post: Post) -> tuple[str, ...]:
+    """The blocks the post's ``pdf.blocks`` lists for its one-pager (none: the build chooses)."""
+    found = post.settings.get(SECTION.key)
+    return found.blocks if isinstance(found, PdfSettings) else ()
 
 
 SECTION = Section(
@@ -26,6 +41,7 @@ SECTION = Section(
     fields=PDF_FIELDS,
     required=False,
     help="blocks: the block ids the one-pager shows",
-    value=blocks,
+    value=settings,
     scaffold=lambda site: {"blocks": " []"},
+    blocks=("blocks",),
 )
