@@ -166,6 +166,46 @@ def test_a_block_may_have_a_variant_for_the_channel(project: Path) -> None:
     assert run(project, "build") == 0
 
 
+@pytest.mark.parametrize(
+    ("section", "said"),
+    [
+        ("email:\n  blocks: [stat-onee]\n", "email.blocks refers to unknown block 'stat-onee'"),
+        ("email:\n  blocks: [cta-main, nope]\n", "email.blocks refers to unknown block 'nope'"),
+        ("email:\n  intro: |\n    [[block:stat-onee]]\n", "include refers to unknown block"),
+    ],
+)
+def test_the_block_ids_and_includes_of_the_channels_section_are_resolved(
+    project: Path, section: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The content layer finds a section's includes and block ids by the field names its
+    ``Section`` declares (``markdown``, ``blocks``), never by the channel's name."""
+    post = project / "content" / "posts" / "test-post.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("linkedin:\n", section + "linkedin:\n", 1), encoding="utf-8")
+    assert run(project, "build") == 1
+    err = capsys.readouterr().err
+    assert "test-post.md" in err and said in err
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize("field", ["blocks: [stat-two]", "intro: |\n    [[block:stat-two]]"])
+def test_where_used_counts_a_block_the_channels_section_names(
+    project: Path, field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A block named only in the email's section is one the post's content uses today: a
+    build that has not yet written it says the post is waiting for it."""
+    blocks = project / "content" / "blocks"
+    stat = (blocks / "stat-one.md").read_text(encoding="utf-8")
+    (blocks / "stat-two.md").write_text(stat.replace('"42%"', '"7%"'), encoding="utf-8")
+    assert run(project, "build") == 0
+    post = project / "content" / "posts" / "second.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("linkedin:\n", f"email:\n  {field}\nlinkedin:\n", 1), "utf-8")
+    capsys.readouterr()
+    run(project, "where-used", "stat-two", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["unbuilt_posts"] == ["second"]
+
+
 # -- the registry refuses a channel it could not check ------------------------------------
 
 

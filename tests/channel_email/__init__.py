@@ -65,13 +65,20 @@ def block_text(env: RenderEnvironment, block_id: str) -> str:
 
 SECTION = Section(
     key=NAME,
-    fields=(FieldSpec("subject", "str", help="the subject line, when not the title"),),
+    fields=(
+        FieldSpec("subject", "str", help="the subject line, when not the title"),
+        FieldSpec("intro", "str", help="Markdown above the link; may include blocks"),
+        FieldSpec("blocks", "list[id]", help="blocks the message lists after the link"),
+    ),
     required=False,
-    help="subject: the email's subject line",
+    help="subject, intro, blocks: the email's subject line and what it adds",
     value=lambda data, line: dict(data),
     scaffold=lambda site: {"subject": ' "Read this before your next trial"'},
+    markdown=("intro",),
+    blocks=("blocks",),
 )
-"""Its part of a post's front matter: ``email: {subject: …}``."""
+"""Its part of a post's front matter: ``email: {subject: …, intro: …, blocks: […]}``; the
+content layer finds includes in ``intro`` and block uses in ``blocks`` by these names."""
 
 RULES = (
     OutputRule(
