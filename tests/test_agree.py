@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from omnipress.build.builder import load_and_validate
+from omnipress.channels import OUTPUT_RULES
 from omnipress.channels.base import Job, RenderEnvironment
-from omnipress.channels.output_rules import OUTPUT_RULES
 from omnipress.channels.pdf import CHANNEL as PDF
 from omnipress.channels.pdf import render as pdf_channel
 from omnipress.channels.readback import read_pdf

@@ -206,6 +206,16 @@ def test_where_used_counts_a_block_the_channels_section_names(
     assert json.loads(capsys.readouterr().out)["unbuilt_posts"] == ["second"]
 
 
+def test_the_registry_assembles_every_channels_one_output_rules(project: Path) -> None:
+    """No table of rules outside the channels: the registered email's rule is in
+    ``OUTPUT_RULES`` after the others, each channel's rows in registry order."""
+    owners = [rule.channel for rule in channels.OUTPUT_RULES]
+    order = [channel.name for channel in channels.registered()]
+    assert owners == sorted(owners, key=order.index)
+    assert set(owners) == set(order)
+    assert channels.OUTPUT_RULES[-1].name == "email.subject"
+
+
 # -- the registry refuses a channel it could not check ------------------------------------
 
 

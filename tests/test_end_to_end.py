@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from omnipress.build.manifest import read_manifest, sha256_of
-from omnipress.channels.rules import check_linkedin, hashtags_in, linkedin_hook
+from omnipress.channels.linkedin.rules import check_linkedin, hashtags_in, linkedin_hook
 from omnipress.content.links import utm_params, without_utm
 from tests.conftest import CONTENT
 from tests.readers import html, linkedin_link, pdf_links, pdf_pages, pdf_text, squash

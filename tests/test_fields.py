@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from omnipress.channels.linkedin.rules import CAMEL_CASE
 from omnipress.channels.linkedin.settings import LINKEDIN_FIELDS
 from omnipress.channels.pdf.settings import PDF_FIELDS
-from omnipress.channels.rules import CAMEL_CASE
 from omnipress.cli import main
 from omnipress.content.brand import COLOR, COLOR_NAME, FONT_NAME
 from omnipress.content.links import url_problem

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import omnipress
-from omnipress.channels.output_rules import OUTPUT_RULES
+from omnipress.channels import OUTPUT_RULES
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckFinding
 from omnipress.errors import Finding, Severity

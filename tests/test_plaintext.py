@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnipress.channels.rules import check_linkedin_markup
+from omnipress.channels.linkedin.rules import check_linkedin_markup
 from omnipress.text.markup import Cleaning, new_markdown
 from omnipress.text.plaintext import markdown_to_text
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from omnipress.channels.linkedin import CHANNEL as LINKEDIN
 from omnipress.channels.linkedin.preview import fold_position, linkedin_card
-from omnipress.channels.rules import linkedin_hook
+from omnipress.channels.linkedin.rules import linkedin_hook
+from omnipress.channels.output_rules import Expect
 from omnipress.cli import main
 from omnipress.preview import preview as preview_module
 from omnipress.preview.files import output_file
@@ -33,6 +35,32 @@ def soup(text: str) -> BeautifulSoup:
 
 
 # ---------------------------------------------------------------- the LinkedIn card
+
+
+GOOD = (
+    "A hook that ends.\n\nBody.\n\n"
+    "Read it: https://example.com/x/?utm_source=linkedin\n\n#One #Two #Three\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        (GOOD.replace("#One ", ""), {"linkedin.hashtags"}),
+        (GOOD.replace("Body.", "**Body**"), {"linkedin.markup"}),
+        (GOOD.replace("Body.", "Also https://example.org/"), {"linkedin.links"}),
+        (GOOD.replace("Body.", "x" * 3000), {"linkedin.length"}),
+        (GOOD.replace("ends.", "does not end"), {"linkedin.hook"}),
+    ],
+)
+def test_the_card_runs_the_rules_the_build_runs(text: str, rules: set[str]) -> None:
+    """One list of LinkedIn rules: the card's problems are the channel's ``rules`` rows, in
+    their order (the link's target aside: the card has no post to compare it with)."""
+    card = linkedin_card(text)
+    anywhere = Expect("", "")
+    rows = [f"{f.message} [{f.rule}]" for r in LINKEDIN.rules for f in r.check(text, anywhere)]
+    assert card.problems == tuple(rows)
+    assert {p.rsplit("[", 1)[1].rstrip("]") for p in card.problems} == rules
 
 
 def test_card_folds_after_the_hook_and_counts_against_the_limits(example_output: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from omnipress.channels.linkedin.rules import check_linkedin
 from omnipress.channels.linkedin.settings import LINKEDIN_FIELDS
-from omnipress.channels.rules import check_linkedin
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_block, load_campaign, load_post

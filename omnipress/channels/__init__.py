@@ -15,17 +15,20 @@ from omnipress.channels.base import (
     WarmRenderers,
     checked,
 )
+from omnipress.channels.output_rules import OutputRule
 from omnipress.content.schema import tell_channels
 
 CHANNELS: tuple[Channel, ...] = ()
+OUTPUT_RULES: tuple[OutputRule, ...] = ()  # every channel's one-output rules, in its order
 
 
 def install(channels: tuple[Channel, ...]) -> None:
     """Make ``channels`` the registry, refused if a channel has no read-back or no rules (see
     ``checked``), and tell the content layer, which is below the channels and cannot ask,
     their names (a block's ``variants``) and front-matter sections (``linkedin:``)."""
-    global CHANNELS
+    global CHANNELS, OUTPUT_RULES
     CHANNELS = checked(channels)
+    OUTPUT_RULES = tuple(rule for channel in CHANNELS for rule in channel.rules)
     sections = tuple(c.section for c in CHANNELS if c.section is not None)
     tell_channels(tuple(c.name for c in CHANNELS), sections)
 
@@ -57,6 +60,7 @@ def by_name(name: str) -> Channel | None:
 
 __all__ = [
     "CHANNELS",
+    "OUTPUT_RULES",
     "Channel",
     "ChannelError",
     "Job",

@@ -12,9 +12,10 @@ from typing import Any
 
 from omnipress.build.manifest import OutputRecord
 from omnipress.build.output_files import output_name
-from omnipress.channels import Channel, by_name, registered, rules
+from omnipress.channels import Channel, by_name, registered
 from omnipress.channels.checking import OutputFile, clip, closest_passage, difference
 from omnipress.channels.readback import contains
+from omnipress.channels.rules import REBUILD
 from omnipress.channels.views import display_date
 from omnipress.check.checkmodel import CheckContext
 from omnipress.content.links import without_utm
@@ -25,8 +26,6 @@ from omnipress.errors import Finding, Severity
 from omnipress.text.figures import figure_values, figures_in, strings_in
 
 __all__ = ["REBUILD", "PostCheck", "clip", "closest_passage", "difference"]
-
-REBUILD = rules.REBUILD
 
 
 @dataclass(frozen=True)

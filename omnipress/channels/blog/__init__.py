@@ -4,7 +4,7 @@ the reference the other channels are held to once the content has changed."""
 from omnipress.channels.base import Channel
 from omnipress.channels.blog.checks import check_blog
 from omnipress.channels.blog.render import block_text, render_blog
-from omnipress.channels.output_rules import rules_for
+from omnipress.channels.blog.rules import RULES
 from omnipress.channels.readback import read_blog
 
 CHANNEL = Channel(
@@ -19,7 +19,7 @@ CHANNEL = Channel(
     templates=("blog/*", "blocks/*.html"),
     render=render_blog,
     read_back=read_blog,
-    rules=rules_for("blog"),
+    rules=RULES,
     checks=check_blog,
     block_text=block_text,
     preview="preview/channels/blog.html",

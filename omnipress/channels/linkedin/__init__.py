@@ -4,8 +4,8 @@ from omnipress.channels.base import Channel
 from omnipress.channels.linkedin.checks import check_linkedin, read_linkedin
 from omnipress.channels.linkedin.preview import linkedin_card
 from omnipress.channels.linkedin.render import block_text, render_linkedin
+from omnipress.channels.linkedin.rules import RULES
 from omnipress.channels.linkedin.settings import SECTION
-from omnipress.channels.output_rules import rules_for
 
 CHANNEL = Channel(
     name="linkedin",
@@ -19,7 +19,7 @@ CHANNEL = Channel(
     templates=("linkedin/*",),
     render=render_linkedin,
     read_back=read_linkedin,
-    rules=rules_for("linkedin"),
+    rules=RULES,
     checks=check_linkedin,
     block_text=block_text,
     section=SECTION,

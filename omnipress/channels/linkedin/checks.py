@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from omnipress.channels import rules
 from omnipress.channels.checking import OutputFile, PostChecker
+from omnipress.channels.linkedin.rules import LINKEDIN_LINKS
 from omnipress.channels.readback import contains, read_text
 from omnipress.channels.rules import REBUILD
-from omnipress.content.links import utm_params
+from omnipress.content.links import URL_PATTERN, utm_params
 
 
 class Text(str):
@@ -37,7 +37,7 @@ def check_linkedin(pc: PostChecker, record: OutputFile, facts: Any) -> None:
             hint="save it as UTF-8, or " + REBUILD,
         )
     project = pc.project
-    links = rules.URL_PATTERN.findall(text)
+    links = URL_PATTERN.findall(text)
     campaign = project.campaigns.get(record.campaign) if record.campaign else None
     wanted = campaign.utm_campaign if campaign else project.site.utm_campaign
     if len(links) == 1 and pc.checks_content(record):
@@ -45,7 +45,7 @@ def check_linkedin(pc: PostChecker, record: OutputFile, facts: Any) -> None:
         if tagged != wanted:
             pc.add(
                 record,
-                rules.LINKEDIN_LINKS,
+                LINKEDIN_LINKS,
                 "the link carries the wrong utm_campaign",
                 expected=wanted,
                 found=tagged or "none",

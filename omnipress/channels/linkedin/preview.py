@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from omnipress.channels.rules import (
+from omnipress.channels.linkedin.rules import (
     HASHTAG_PATTERN,
     HASHTAGS_MAX,
     HASHTAGS_MIN,
     LINKEDIN_FOLD_CHARS,
     LINKEDIN_MAX_CHARS,
-    URL_PATTERN,
     check_linkedin,
     linkedin_hook,
 )
-from omnipress.content.links import url_parts, utm_params
+from omnipress.content.links import URL_PATTERN, url_parts, utm_params
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 this package alone starts (its ``start`` hook) and keeps warm."""
 
 from omnipress.channels.base import Channel
-from omnipress.channels.output_rules import rules_for
 from omnipress.channels.pdf.checks import check_pdf, unreadable
 from omnipress.channels.pdf.onepager import listed_blocks
 from omnipress.channels.pdf.render import (
@@ -11,6 +10,7 @@ from omnipress.channels.pdf.render import (
     render_pdf,
     start_engine,
 )
+from omnipress.channels.pdf.rules import RULES
 from omnipress.channels.pdf.settings import SECTION
 from omnipress.channels.readback import read_pdf
 
@@ -26,7 +26,7 @@ CHANNEL = Channel(
     templates=("pdf/*", "blocks/*.html"),
     render=render_pdf,
     read_back=read_pdf,
-    rules=rules_for("pdf"),
+    rules=RULES,
     checks=check_pdf,
     block_text=block_text,
     section=SECTION,

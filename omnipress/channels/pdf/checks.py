@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from omnipress.channels import rules
 from omnipress.channels.checking import OutputFile as OutputRecord
 from omnipress.channels.checking import PostChecker as PostCheck
 from omnipress.channels.checking import clip
 from omnipress.channels.pdf.glyphs import describe
 from omnipress.channels.readback import PdfFacts, contains, words
 from omnipress.channels.rules import REBUILD
-from omnipress.content.links import url_parts, without_utm
+from omnipress.content.links import URL_PATTERN, url_parts, without_utm
 from omnipress.errors import Finding, Severity
 from omnipress.text.figures import DATES
 
@@ -133,7 +132,7 @@ def check_pdf_links(pc: PostCheck, record: OutputRecord, pdf: PdfFacts) -> None:
             found=", ".join(links),
             hint=REBUILD,
         )
-    for printed in rules.URL_PATTERN.findall(words(pdf.text)):
+    for printed in URL_PATTERN.findall(words(pdf.text)):
         printed = printed.rstrip(".,;:!?)")
         if not any(link.startswith(printed) or printed.startswith(link) for link in links):
             pc.add(record, "pdf.links", f"{printed} is printed but not clickable", hint=REBUILD)

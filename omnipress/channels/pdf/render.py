@@ -15,9 +15,9 @@ from typing import Any
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
-from omnipress.channels.output_rules import PDF_ONE_PAGE
 from omnipress.channels.pdf.glyphs import boxes_drawn, warn_boxes
 from omnipress.channels.pdf.onepager import MIN_FILL, most_that_fit, onepager_blocks
+from omnipress.channels.pdf.rules import PDF_ONE_PAGE
 from omnipress.channels.pdf.settings import chosen_blocks
 from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import find_line
