@@ -32,13 +32,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from omnipress.channels import readback  # noqa: E402
+from omnipress.channels.pdf import readback  # noqa: E402
 
 # `check` in a fresh process; with "pypdf", the text is read the way it was before PDFium
 CHECK = """
 import sys
 sys.path.insert(0, {here!r})
-from omnipress.channels import readback
+from omnipress.channels.pdf import readback
 import readback as bench  # this file
 if sys.argv[1] == "pypdf":
     readback._pdfium_text = bench.pypdf_text

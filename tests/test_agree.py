@@ -16,7 +16,7 @@ from omnipress.channels import OUTPUT_RULES
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.pdf import CHANNEL as PDF
 from omnipress.channels.pdf import render as pdf_channel
-from omnipress.channels.readback import read_pdf
+from omnipress.channels.pdf.readback import read_pdf
 from omnipress.cli import main
 from omnipress.errors import Problems
 from tests.conftest import ROOT

@@ -18,7 +18,8 @@ import pytest
 
 from omnipress import cli
 from omnipress.build.manifest import read_manifest
-from omnipress.channels import readback
+from omnipress.channels.blog import readback as blog_readback
+from omnipress.channels.pdf import readback as pdf_readback
 from omnipress.check import checkcache, checkposts, consistency, rendered
 from omnipress.check.check import run_check
 from omnipress.check.checkcache import CheckCache, cache_path
@@ -64,7 +65,7 @@ def no_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object) -> object:
         raise AssertionError("an output file was read back")
 
-    for module in (readback, consistency, rendered):
+    for module in (blog_readback, pdf_readback, consistency, rendered):
         for name in ("read_blog", "read_pdf"):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, refuse)

@@ -21,7 +21,7 @@ from omnipress.build.manifest import Manifest
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.pdf import CHANNEL as PDF
 from omnipress.channels.pdf import render as pdf_channel
-from omnipress.channels.readback import read_pdf
+from omnipress.channels.pdf.readback import read_pdf
 from omnipress.check.check import CheckReport, run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project

@@ -15,8 +15,9 @@ from typing import Any
 import pypdfium2
 import pytest
 
-from omnipress.channels import readback
-from omnipress.channels.readback import comparable, read_pdf, words
+from omnipress.channels.pdf import readback
+from omnipress.channels.pdf.readback import read_pdf
+from omnipress.channels.readback import comparable, words
 from omnipress.cli import main
 from tests.conftest import TEMPLATES
 from tests.factory import BLOCKS, POST, make_project

@@ -3,9 +3,9 @@ the reference the other channels are held to once the content has changed."""
 
 from omnipress.channels.base import Channel
 from omnipress.channels.blog.checks import check_blog
+from omnipress.channels.blog.readback import read_blog
 from omnipress.channels.blog.render import block_text, render_blog
 from omnipress.channels.blog.rules import RULES
-from omnipress.channels.readback import read_blog
 
 CHANNEL = Channel(
     name="blog",

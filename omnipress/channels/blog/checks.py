@@ -7,10 +7,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from omnipress.channels.blog.readback import BlogFacts
 from omnipress.channels.checking import OutputFile as OutputRecord
 from omnipress.channels.checking import PostChecker as PostCheck
 from omnipress.channels.checking import clip, difference
-from omnipress.channels.readback import BlogFacts, comparable
+from omnipress.channels.readback import comparable
 from omnipress.channels.rules import REBUILD
 from omnipress.content.links import url_parts
 from omnipress.content.model import Block

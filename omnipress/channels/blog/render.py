@@ -11,8 +11,8 @@ import json
 from markupsafe import Markup
 
 from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
+from omnipress.channels.blog.readback import read_blog
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
-from omnipress.channels.readback import read_blog
 from omnipress.channels.views import cta_view, post_view
 from omnipress.text.markup import remote_resources
 

@@ -1,8 +1,9 @@
 """The LinkedIn channel: ``linkedin/<slug>.txt``, plain UTF-8 text ready to paste."""
 
 from omnipress.channels.base import Channel
-from omnipress.channels.linkedin.checks import check_linkedin, read_linkedin
+from omnipress.channels.linkedin.checks import check_linkedin
 from omnipress.channels.linkedin.preview import linkedin_card
+from omnipress.channels.linkedin.readback import read_linkedin
 from omnipress.channels.linkedin.render import block_text, render_linkedin
 from omnipress.channels.linkedin.rules import RULES
 from omnipress.channels.linkedin.settings import SECTION

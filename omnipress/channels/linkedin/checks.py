@@ -6,24 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from omnipress.channels.checking import OutputFile, PostChecker
+from omnipress.channels.linkedin.readback import Text
 from omnipress.channels.linkedin.rules import LINKEDIN_LINKS
-from omnipress.channels.readback import contains, read_text
+from omnipress.channels.readback import contains
 from omnipress.channels.rules import REBUILD
 from omnipress.content.links import URL_PATTERN, utm_params
-
-
-class Text(str):
-    """The text read back, as its rules judge it (a ``str``), and what was wrong with its
-    bytes, if anything (not UTF-8, a byte-order mark)."""
-
-    problem: str | None = None
-
-
-def read_linkedin(data: bytes) -> Text:
-    decoded, problem = read_text(data)
-    text = Text(decoded)
-    text.problem = problem
-    return text
 
 
 def check_linkedin(pc: PostChecker, record: OutputFile, facts: Any) -> None:

@@ -4,6 +4,7 @@ this package alone starts (its ``start`` hook) and keeps warm."""
 from omnipress.channels.base import Channel
 from omnipress.channels.pdf.checks import check_pdf, unreadable
 from omnipress.channels.pdf.onepager import listed_blocks
+from omnipress.channels.pdf.readback import read_pdf
 from omnipress.channels.pdf.render import (
     block_text,
     onepager_html_as_built,
@@ -12,7 +13,6 @@ from omnipress.channels.pdf.render import (
 )
 from omnipress.channels.pdf.rules import RULES
 from omnipress.channels.pdf.settings import SECTION
-from omnipress.channels.readback import read_pdf
 
 CHANNEL = Channel(
     name="pdf",

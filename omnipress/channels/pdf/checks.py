@@ -9,7 +9,8 @@ from omnipress.channels.checking import OutputFile as OutputRecord
 from omnipress.channels.checking import PostChecker as PostCheck
 from omnipress.channels.checking import clip
 from omnipress.channels.pdf.glyphs import describe
-from omnipress.channels.readback import PdfFacts, contains, words
+from omnipress.channels.pdf.readback import PdfFacts
+from omnipress.channels.readback import contains, words
 from omnipress.channels.rules import REBUILD
 from omnipress.content.links import URL_PATTERN, url_parts, without_utm
 from omnipress.errors import Finding, Severity
