@@ -216,6 +216,16 @@ def test_the_registry_assembles_every_channels_one_output_rules(project: Path) -
     assert channels.OUTPUT_RULES[-1].name == "email.subject"
 
 
+@pytest.mark.parametrize("channel", channels.CHANNELS, ids=lambda c: c.name)
+def test_a_channels_read_back_and_rules_live_in_its_own_package(channel: Channel) -> None:
+    """What judges a channel's files is written in ``channels/<name>/``: its read-back and the
+    function of each of its rules (so a change to one channel's reading or rules is there)."""
+    package = f"omnipress.channels.{channel.name}."
+    functions = [channel.read_back, *(rule.check for rule in channel.rules)]
+    assert channel.rules
+    assert [f.__module__ for f in functions if not f.__module__.startswith(package)] == []
+
+
 # -- the registry refuses a channel it could not check ------------------------------------
 
 
