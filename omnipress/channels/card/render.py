@@ -167,30 +167,44 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(str(text).split())
 
 
-def render_card(job: Job, env: RenderEnvironment) -> Rendered:
+@dataclass(frozen=True)
+class Fitted:
+    """The card laid out at the largest title size that fits (None: none fits)."""
+
+    size: int | None
+    document: Any  # weasyprint.Document, at the last size tried
+    blocks: tuple[str, ...]
+
+
+def fit_title(job: Job, env: RenderEnvironment) -> Fitted:
+    """Lay the card out at each title size, largest first, until the title ends above the
+    stat: the title is shrunk and wrapped, never cut."""
     engine = card_engine(env, job.channel)
-    root = str(env.project.root)
-    html, used, document = "", tuple[str, ...](), None
+    document, used = None, tuple[str, ...]()
     for size in TITLE_SIZES:
         html, used = card_html(job, env, size)
-        document = engine.layout(html, root)
+        document = engine.layout(html, str(env.project.root))
         if overflow_px(document) <= 0.5:
-            break
-    else:
+            return Fitted(size, document, used)
+    return Fitted(None, document, used)
+
+
+def render_card(job: Job, env: RenderEnvironment) -> Rendered:
+    fitted = fit_title(job, env)
+    if fitted.size is None:
         env.problems.error(
             f"the social card of {job.post.slug!r}: the title does not fit on the card even "
             f"at {TITLE_SIZES[-1]} px ({len(job.post.title)} characters)",
             job.post.path,
             job.post.line_of("title"),
-            hint="shorten the title (about 90 characters fit beside a stat, more without one), "
+            hint="shorten the title (about 90 characters fit above a stat, more without one), "
             "or remove card.stat to give the title the whole card",
         )
-    assert document is not None
-    pdf = document.write_pdf()
+    pdf = fitted.document.write_pdf()
     data = rasterise(pdf, pdf_text(pdf))
     report_rules(job, env, read_card(data))
-    files = (env.templates / STYLESHEET, *engine.pdf.fetcher.fetched)
-    return Rendered(data, used, tuple(dict.fromkeys(files)))
+    files = (env.templates / STYLESHEET, *card_engine(env, job.channel).pdf.fetcher.fetched)
+    return Rendered(data, fitted.blocks, tuple(dict.fromkeys(files)))
 
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:
