@@ -26,6 +26,7 @@ from tests.factory import POST, make_project
 from tests.readers import html
 from tests.test_check import restamp
 from tests.test_hostile import Project, assert_failed_cleanly, snapshot
+from tests.test_workflow import step_using, workflow
 
 SLUGS = (
     "contract-vs-clinical-research-organisation",
@@ -352,3 +353,8 @@ def test_the_itxt_reader_reads_an_uncompressed_chunk() -> None:
     )  # fmt: skip
     facts = read_card(data)
     assert (facts.width, facts.height, facts.text) == (1200, 627, "Plain words")
+
+
+def test_the_publication_artifact_holds_the_cards() -> None:
+    upload = step_using(workflow()["jobs"]["build"], "actions/upload-artifact")
+    assert "output/blog/*/card.png" in str(upload["with"]["path"]).split()
