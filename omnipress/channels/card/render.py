@@ -150,7 +150,7 @@ def rasterise(pdf: bytes, text: str) -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_itxt(TEXT_KEY, text, zip=True)
     out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=info, optimize=True)
+    image.save(out, format="PNG", pnginfo=info)  # optimize=True: 3% smaller, 3.5x slower
     return out.getvalue()
 
 
