@@ -197,7 +197,7 @@ def render_card(job: Job, env: RenderEnvironment) -> Rendered:
             f"at {TITLE_SIZES[-1]} px ({len(job.post.title)} characters)",
             job.post.path,
             job.post.line_of("title"),
-            hint="shorten the title (about 90 characters fit above a stat, more without one), "
+            hint="shorten the title (about 230 characters fit above a stat, 350 without one), "
             "or remove card.stat to give the title the whole card",
         )
     pdf = fitted.document.write_pdf()
