@@ -5,6 +5,7 @@ says what the content does."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -213,7 +214,7 @@ def test_card_stat_must_name_a_stat_block(
     project.post(POST.replace("pdf:\n", "card:\n  stat: author\npdf:\n"))
     code, text = project.build(capsys)
     assert_failed_cleanly(code, text, project, before)
-    assert "card.stat names 'author', a bio block, not a stat" in text
+    assert text.count("card.stat names 'author', a bio block, not a stat") == 1
 
 
 @pytest.mark.parametrize(("stat", "shown"), [(False, False), (True, True)])
@@ -353,6 +354,14 @@ def test_the_itxt_reader_reads_an_uncompressed_chunk() -> None:
     )  # fmt: skip
     facts = read_card(data)
     assert (facts.width, facts.height, facts.text) == (1200, 627, "Plain words")
+
+
+def test_every_title_size_has_its_class_in_the_card_stylesheet() -> None:
+    """The build picks the size, the stylesheet draws it: a size without its class would be
+    measured at the default size and drawn at that size, silently not the one chosen."""
+    css = (TEMPLATES / "card/card.css").read_text("utf-8")
+    classes = {int(n) for n in re.findall(r"\.card-title-(\d+)\s*\{", css)}
+    assert classes == set(TITLE_SIZES)
 
 
 def test_the_publication_artifact_holds_the_cards() -> None:

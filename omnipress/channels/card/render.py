@@ -21,7 +21,6 @@ from typing import Any
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.card.readback import TEXT_KEY, read_card
 from omnipress.channels.card.settings import card_of
-from omnipress.channels.views import CARD_HEIGHT, CARD_WIDTH
 from omnipress.content.model import Block
 
 TEMPLATE = "card/card.html"
@@ -69,12 +68,17 @@ def card_engine(env: RenderEnvironment, channel: Channel) -> CardEngine:
 
 
 def stat_block(env: RenderEnvironment, job: Job) -> Block | None:
-    """The stat the post names in ``card.stat``; another type of block is an error."""
+    """The stat the post names in ``card.stat`` (None for another type of block, which
+    :func:`report_stat_type` reports once per card)."""
     ids = card_of(job.post).stat
-    if not ids:
-        return None
-    block = env.project.blocks[ids[0]]
-    if block.type != "stat":
+    block = env.project.blocks[ids[0]] if ids else None
+    return block if block is not None and block.type == "stat" else None
+
+
+def report_stat_type(env: RenderEnvironment, job: Job) -> None:
+    ids = card_of(job.post).stat
+    block = env.project.blocks[ids[0]] if ids else None
+    if block is not None and block.type != "stat":
         env.problems.error(
             f"the social card of {job.post.slug!r}: card.stat names {block.id!r}, "
             f"a {block.type} block, not a stat",
@@ -82,8 +86,6 @@ def stat_block(env: RenderEnvironment, job: Job) -> Block | None:
             job.post.line_of("card.stat", "card"),
             hint="name a stat block (type: stat) or remove card.stat",
         )
-        return None
-    return block
 
 
 def card_html(job: Job, env: RenderEnvironment, title_px: int) -> tuple[str, tuple[str, ...]]:
@@ -100,8 +102,6 @@ def card_html(job: Job, env: RenderEnvironment, title_px: int) -> tuple[str, tup
         title=job.post.title,
         stat=stat,
         logo=project.site.logo,
-        width=CARD_WIDTH,
-        height=CARD_HEIGHT,
         title_px=title_px,
     )
     return html, (block.id,) if block is not None else ()
@@ -134,7 +134,8 @@ def _box(box: Any, name: str) -> Any:
 
 
 def rasterise(pdf: bytes, text: str) -> bytes:
-    """The PDF's one page as a PNG of exactly CARD_WIDTH × CARD_HEIGHT, with its text."""
+    """The PDF's one page as a PNG, one pixel per CSS px, with its text. Never cropped nor
+    scaled to size: a template that changed the page size shows as a card.size error."""
     import pypdfium2
     from PIL import PngImagePlugin
 
@@ -145,8 +146,6 @@ def rasterise(pdf: bytes, text: str) -> bytes:
         image = bitmap.to_pil().convert("RGB")
     finally:
         document.close()
-    if image.size != (CARD_WIDTH, CARD_HEIGHT):  # points round to a pixel either side
-        image = image.crop((0, 0, CARD_WIDTH, CARD_HEIGHT))
     info = PngImagePlugin.PngInfo()
     info.add_itxt(TEXT_KEY, text, zip=True)
     out = io.BytesIO()
@@ -190,6 +189,7 @@ def fit_title(job: Job, env: RenderEnvironment) -> Fitted:
 
 
 def render_card(job: Job, env: RenderEnvironment) -> Rendered:
+    report_stat_type(env, job)
     fitted = fit_title(job, env)
     if fitted.size is None:
         env.problems.error(
