@@ -21,8 +21,13 @@ def test_no_command_builds_content_into_output_from_the_current_folder(tmp_path:
         [sys.executable, str(ROOT / "build.py")], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert "3 built, 0 reused" in result.stdout + result.stderr
-    for relative in ("blog/test-post/index.html", "pdf/test-post.pdf", "linkedin/test-post.txt"):
+    assert "4 built, 0 reused" in result.stdout + result.stderr
+    for relative in (
+        "blog/test-post/index.html",
+        "pdf/test-post.pdf",
+        "linkedin/test-post.txt",
+        "blog/test-post/card.png",
+    ):
         assert (tmp_path / "output" / relative).is_file()
 
 

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from omnipress.build.manifest import read_manifest, sha256_of
+from omnipress.channels.card.readback import read_card
 from omnipress.channels.linkedin.rules import check_linkedin, hashtags_in, linkedin_hook
 from omnipress.content.links import utm_params, without_utm
 from tests.conftest import CONTENT
@@ -85,6 +86,7 @@ def test_every_stat_figure_reads_identically_in_every_channel(
     blog_stats = stats_in_blog(html(example_output / "blog" / slug / "index.html"))
     pdf = pdf_text(example_output / "pdf" / f"{slug}.pdf")
     linkedin = squash((example_output / "linkedin" / f"{slug}.txt").read_text(encoding="utf-8"))
+    card = squash(read_card((example_output / "blog" / slug / "card.png").read_bytes()).text)
     shown = 0
     for record in manifest.outputs:
         if record.post != slug or record.campaign is not None:
@@ -93,7 +95,9 @@ def test_every_stat_figure_reads_identically_in_every_channel(
             if not block_id.startswith("stat-"):
                 continue
             value, label = block_meta(block_id)["value"], block_meta(block_id)["label"]
-            channel_text = {"blog": None, "pdf": pdf, "linkedin": linkedin}[record.channel]
+            channel_text = {"blog": None, "pdf": pdf, "linkedin": linkedin, "card": card}[
+                record.channel
+            ]
             if record.channel == "blog":
                 assert blog_stats[block_id] == value
             else:
@@ -169,7 +173,7 @@ def test_manifest_hashes_match_the_files(example_output: Path) -> None:
     manifest = read_manifest(example_output)
     assert manifest is not None
     paths = {record.path for record in manifest.outputs}
-    assert len(paths) == 3 * len(SLUGS) + 8
+    assert len(paths) == 4 * len(SLUGS) + 8  # blog, card, pdf, linkedin; 8 campaign variants
     for record in manifest.outputs:
         assert sha256_of((example_output / record.path).read_bytes()) == record.sha256
         assert record.blocks, f"{record.path} lists no blocks"

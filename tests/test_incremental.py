@@ -18,6 +18,7 @@ import pytest
 
 from omnipress.build.builder import BuildReport
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, read_manifest
+from omnipress.channels.card.readback import read_card
 from omnipress.errors import ContentError
 from tests.conftest import ROOT, build_copy
 from tests.readers import html, pdf_text, squash
@@ -43,6 +44,8 @@ def text_of(output: Path, relative: str) -> str:
     path = output / relative
     if path.suffix == ".pdf":
         return pdf_text(path)
+    if path.suffix == ".png":  # the social card: the text of the document it was drawn from
+        return squash(read_card(path.read_bytes()).text)
     if path.suffix == ".html":
         return squash(html(path).get_text(" "))
     return squash(path.read_text(encoding="utf-8"))
@@ -83,7 +86,7 @@ def test_nothing_changed_nothing_is_built(built: Path) -> None:
 def test_a_post_edit_rebuilds_that_posts_outputs_only(built: Path) -> None:
     slug = "cro-or-cdmo"
     ours = {path for path, r in records(built).items() if r.post == slug}
-    assert len(ours) == 5  # blog, pdf, linkedin + the campaign's pdf and linkedin
+    assert len(ours) == 6  # blog, pdf, linkedin, card + the campaign's pdf and linkedin
     edit(built / "content" / "posts" / f"{slug}.md", "Put simply, a CRO", "Put plainly, a CRO")
     report, before, after = rebuild(built)
     assert set(report.built) == ours
@@ -180,7 +183,8 @@ def test_a_site_yaml_edit_rebuilds_everything(built: Path) -> None:
 
 
 def test_an_image_edit_rebuilds_the_pdfs_that_embed_it(built: Path) -> None:
-    pdfs = {p for p, r in records(built).items() if r.channel == "pdf"}
+    # the PDFs and the social cards draw the logo
+    pdfs = {p for p, r in records(built).items() if r.channel in ("pdf", "card")}
     images = built / "content" / "images"
     edit(images / "logo.svg", "</svg>", "<!-- new logo --></svg>")
     (images / "unused.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
@@ -263,7 +267,7 @@ def test_worker_problems_are_reported_like_sequential_ones(built: Path) -> None:
     post = built / "content" / "posts" / "cro-or-cdmo.md"
     edit(post, "## Side by side", '<script>alert("hi")</script>\n\n## Side by side')
     report = build_copy(built, jobs=2)
-    assert len(report.built) == 5
+    assert len(report.built) == 6
     removed = [
         w for w in report.warnings.warnings if "removed from the content's HTML" in w.message
     ]

@@ -103,3 +103,27 @@ def post_view(project: Project, job: Job) -> PostView:
         campaign=job.campaign.name if job.campaign else None,
         blocks=project.blocks,
     )
+
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 627  # LinkedIn's and Open Graph's large link image, in px
+CARD_FILE = "card.png"  # beside the blog page: blog/<slug>/card.png
+
+
+@dataclass(frozen=True)
+class CardImage:
+    """The social card as the blog page's head announces it (og:image): shared here because
+    the blog page prints it and the card channel draws it, and the two must not disagree."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def card_image(project: Project, slug: str, title: str) -> CardImage:
+    """The card's absolute address and text alternative. The alt names what the card always
+    shows (the brand and the title), so the blog page does not depend on the stat block."""
+    site = project.site
+    return CardImage(
+        site.post_url(slug) + CARD_FILE, CARD_WIDTH, CARD_HEIGHT, f"{site.name}: {title}"
+    )

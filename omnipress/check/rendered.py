@@ -113,10 +113,15 @@ def _why(ctx: CheckContext, record: OutputRecord) -> str:
 def compare_bytes(
     ctx: CheckContext, job: Job, _record: OutputRecord, data: bytes
 ) -> Difference | None:
-    """The blog page and the LinkedIn text: exactly the bytes the content renders to."""
+    """The blog page, the LinkedIn text, the social card: exactly the bytes the content renders
+    to (the card is reproducible: re-rendering it re-makes its pixels and its text)."""
     expected = job.channel.render(job, ctx.render_env).data
     if expected == data:
         return None
+    if not job.channel.media_type.startswith("text/"):  # an image: no lines to point at
+        return Difference(
+            "the image", f"{len(expected):,} bytes as rendered", f"{len(data):,} bytes"
+        )
     return first_line_difference(
         expected.decode("utf-8", "replace"), data.decode("utf-8", "replace")
     )

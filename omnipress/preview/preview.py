@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from omnipress.build.manifest import Manifest
 from omnipress.channels import registered
@@ -194,6 +194,7 @@ class PostPage:
     variants: tuple[Variant, ...]  # the base outputs, then one per campaign it is in
     panes: tuple[Pane, ...]  # one per channel, in registry order
     link_title: str
+    link_domain: str  # what a link card shows under its title
     account: str
     account_line: str
     account_initials: str
@@ -341,6 +342,7 @@ def post_page(
         variants=variants(project, slug, campaign),
         panes=tuple(panes),
         link_title=post.title,
+        link_domain=urlsplit(project.site.base_url).netloc,
         account=project.site.name,
         account_line=project.site.tagline,
         account_initials=initials(project.site.name),

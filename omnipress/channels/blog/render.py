@@ -13,7 +13,7 @@ from markupsafe import Markup
 from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.blog.readback import read_blog
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
-from omnipress.channels.views import cta_view, post_view
+from omnipress.channels.views import card_image, cta_view, post_view
 from omnipress.text.markup import remote_resources
 
 ASSETS = "../assets/"
@@ -70,6 +70,7 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
         author_bio=author_html,
         boilerplate=boilerplate,
         json_ld=json_ld(env, job),
+        card=card_image(project, job.post.slug, job.post.title),
         assets=ASSETS,
         logo=ASSETS + project.site.logo if project.site.logo else None,
     )
