@@ -103,6 +103,12 @@ class Channel:
     unreadable: Callable[[Any], Finding | None] | None = None
     # the blocks a post lists for this channel (or the build chose): `<name>.blocks` findings
     listed_blocks: Callable[[Project, Post], tuple[str, ...]] | None = None
+    # whether a post has this output at all (a carousel only when the post declares one);
+    # None: every post has it
+    applies: Callable[[Post], bool] | None = None
+
+    def has_output(self, post: Post) -> bool:
+        return self.applies is None or self.applies(post)
 
 
 def make_jinja(templates: Path) -> jinja2.Environment:
