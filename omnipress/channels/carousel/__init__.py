@@ -3,6 +3,7 @@ feed shows as swipeable 1080 × 1350 px slides), for the posts that declare ``ca
 
 from omnipress.channels.base import Channel
 from omnipress.channels.carousel.checks import check_carousel, unreadable
+from omnipress.channels.carousel.preview import carousel_card
 from omnipress.channels.carousel.readback import read_carousel
 from omnipress.channels.carousel.render import block_text, render_carousel, start_engine
 from omnipress.channels.carousel.rules import RULES
@@ -25,6 +26,7 @@ CHANNEL = Channel(
     block_text=block_text,
     section=SECTION,
     preview="preview/channels/carousel.html",
+    preview_file=carousel_card,
     start=start_engine,
     unreadable=unreadable,
     applies=has_carousel,

@@ -13,8 +13,7 @@ CAROUSEL_FIELDS = (
     FieldSpec(
         "slides",
         "list[id]",
-        True,
-        "block ids, one slide each (stat, definition, quote, takeaways), between the cover "
+        help="block ids, one slide each (stat, definition, quote, takeaways), between the cover "
         "and the call to action",
     ),
 )
@@ -38,7 +37,10 @@ def carousel_of(post: Post) -> CarouselSettings | None:
 
 
 def has_carousel(post: Post) -> bool:
-    return carousel_of(post) is not None
+    """A carousel needs slides: ``new post`` writes ``slides: []`` for the writer to fill, and
+    until then the post has no carousel (rather than a cover and a CTA with nothing between)."""
+    found = carousel_of(post)
+    return found is not None and bool(found.slides)
 
 
 SECTION = Section(
