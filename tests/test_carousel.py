@@ -223,7 +223,7 @@ def tampered(slug: str, old: str, new: str) -> bytes:
     [
         ('<p class="stat-value">7</p>', '<p class="stat-value">8</p>', "consistency.figures"),
         ('<p class="stat-value">3</p>', '<p class="stat-value">4</p>', "consistency.figures"),
-        (">Submit an RFI<", ">Call us<", "consistency.cta"),
+        (">Submit an RFI<", ">Call us<", "consistency.cta-label"),
         ("utm_medium=document", "utm_medium=pdf", "carousel.cta-url"),
     ],
 )

@@ -33,7 +33,7 @@ def check_carousel(pc: PostChecker, record: OutputFile, facts: Any) -> None:
     if cta is not None:
         last = carousel.texts[-1] if carousel.texts else ""
         if not contains(last, cta.label):
-            pc.add(record, "consistency.cta", f"the closing slide does not say {cta.label!r}, "
+            pc.add(record, "consistency.cta-label", f"the closing slide does not say {cta.label!r}, "
                    f"as {cta.source} does", expected=cta.label, found=clip(words(last), 120),
                    hint="the label lives in the cta block; " + REBUILD)  # fmt: skip
         joined = "".join(last.split())  # a long address wraps over lines on the slide
