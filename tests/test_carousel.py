@@ -238,3 +238,94 @@ def test_check_catches_a_tampered_carousel(
     report = run_check(output, CONTENT, TEMPLATES)
     fails_with(report, rule, relative)
     assert all(f.file == relative for f in report.errors)
+
+
+# ------------------------------------------------------------------ preview
+
+
+@pytest.mark.parametrize("slug", POSTS)
+def test_the_preview_shows_every_slide_first_one_large(
+    example_output: Path, tmp_path: Path, slug: str
+) -> None:
+    import base64
+    import io
+
+    from bs4 import BeautifulSoup
+    from PIL import Image
+
+    from tests.previewing import running_preview, seed_output
+
+    seed_output(example_output, tmp_path / "output")
+    slides = len(PdfReader(example_output / f"linkedin/{slug}.carousel.pdf").pages)
+    with running_preview(tmp_path / "output") as live:
+        page = BeautifulSoup(live.text(f"/post/{slug}/"), "html.parser")
+    strip = page.select(".pane-carousel .carousel-strip img")
+    assert len(strip) == slides
+    assert strip[0]["class"] == ["carousel-first"]
+    assert all(img["class"] == ["carousel-next"] for img in strip[1:])
+    first = str(strip[0]["src"])
+    assert first.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1])))
+    assert image.size == (432, 540)  # 4:5, like the slide
+
+
+# ------------------------------------------------------------------ new post
+
+
+def test_new_post_writes_a_carousel_section_that_builds_once_it_lists_slides(
+    project_copy: Path,
+) -> None:
+    from tests.conftest import build_copy
+    from tests.test_scaffold import new
+
+    assert new(project_copy, "post", "launch-notes") == 0
+    path = project_copy / "content/posts/launch-notes.md"
+    text = path.read_text("utf-8")
+    assert "\ncarousel:\n" in text and "slides: []" in text
+    build_copy(project_copy)
+    assert not (project_copy / "output/linkedin/launch-notes.carousel.pdf").exists()
+    path.write_text(text.replace("slides: []", "slides: [stat-trial-phases, definition-cdmo]"))
+    build_copy(project_copy)
+    texts = pages(project_copy / "output/linkedin/launch-notes.carousel.pdf")
+    assert len(texts) == 5 and "Launch notes" in texts[0]
+    report = run_check(
+        project_copy / "output", project_copy / "content", project_copy / "templates"
+    )
+    assert [f for f in report.findings if f.post == "launch-notes"] == []
+
+
+# ------------------------------------------------------------------ incremental
+
+
+@pytest.mark.parametrize(
+    ("block", "old", "new", "count"),
+    [
+        ("quote-fit-over-label", "attribution: ", "attribution: Prof ", 5),
+        ("stat-trial-phases", "source: ", "source: Updated ", 2),
+        ("definition-fsp", "term: ", "term: The ", 0),  # in no carousel's slides
+    ],
+)
+def test_a_block_edit_rebuilds_exactly_the_carousels_that_show_it(
+    project_copy: Path, block: str, old: str, new: str, count: int
+) -> None:
+    import yaml
+
+    from tests.conftest import build_copy
+
+    build_copy(project_copy)
+    content = project_copy / "content"
+    showing = set()
+    for post in sorted((content / "posts").glob("*.md")):
+        front = yaml.safe_load(post.read_text("utf-8").split("---\n")[1])
+        if block in front.get("carousel", {}).get("slides", []):
+            showing.add(f"linkedin/{post.stem}.carousel.pdf")
+            for campaign in sorted((content / "campaigns").glob("*.yaml")):
+                if post.stem in yaml.safe_load(campaign.read_text("utf-8"))["posts"]:
+                    showing.add(f"campaigns/{campaign.stem}/linkedin/{post.stem}.carousel.pdf")
+    assert len(showing) == count
+    path = content / f"blocks/{block}.md"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    report = build_copy(project_copy)
+    assert {p for p in report.built if p.endswith(".carousel.pdf")} == showing
