@@ -46,16 +46,18 @@ class CarouselEngine:
         self.fetcher = ProjectFetcher([content_root, templates])
         self.font_config = FontConfiguration()
         self.stylesheet = weasyprint.CSS(
-            filename=str(templates / STYLESHEET), font_config=self.font_config,
+            filename=str(templates / STYLESHEET),
+            font_config=self.font_config,
             url_fetcher=self.fetcher,
-        )  # fmt: skip
+        )
         self.files = (templates / STYLESHEET, *self.fetcher.fetched)
 
     def layout(self, html: str) -> Any:
         return self.weasyprint.HTML(
             string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-        ).render(font_config=self.font_config, stylesheets=[self.stylesheet],
-                 pdf_variant=PDF_VARIANT)  # fmt: skip
+        ).render(
+            font_config=self.font_config, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT
+        )
 
     def write(self, documents: list[Any]) -> bytes:
         pages = [page for document in documents for page in document.pages]
@@ -101,10 +103,16 @@ def slide_html(job: Job, env: RenderEnvironment) -> tuple[list[tuple[Slide, str]
         if slide.kind == "takeaways" and slide.block:
             blocks.note(slide.block)
         html = template.render(
-            site=project.site, post=view, slide=slide, number=number, count=len(slides),
-            body=Markup(body), hook=hook, cta=cta,
+            site=project.site,
+            post=view,
+            slide=slide,
+            number=number,
+            count=len(slides),
+            body=Markup(body),
+            hook=hook,
+            cta=cta,
             title=project.blocks[slide.block].field("title") if slide.block else None,
-        )  # fmt: skip
+        )
         documents.append((slide, html))
     return documents, tuple(blocks.used)
 

@@ -32,17 +32,26 @@ def pages(facts: Any, expect: Expect) -> list[Finding]:
     low, high = PAGES_ALLOWED
     if not low <= facts.pages <= high:
         return [
-            Finding(CAROUSEL_PAGES, f"the carousel has {facts.pages} slides; LinkedIn takes "
-                    f"{low} to {high}", SLIDES_HINT, expected=f"{low}–{high}",
-                    found=str(facts.pages))
-        ]  # fmt: skip
+            Finding(
+                CAROUSEL_PAGES,
+                f"the carousel has {facts.pages} slides; LinkedIn takes {low} to {high}",
+                SLIDES_HINT,
+                expected=f"{low}–{high}",
+                found=str(facts.pages),
+            )
+        ]
     low, high = PAGES_ADVISED
     if not low <= facts.pages <= high:
         return [
-            Finding(CAROUSEL_PAGES, f"the carousel has {facts.pages} slides; {low} to {high} "
-                    "read best", SLIDES_HINT, expected=f"{low}–{high}", found=str(facts.pages),
-                    severity=Severity.WARNING)
-        ]  # fmt: skip
+            Finding(
+                CAROUSEL_PAGES,
+                f"the carousel has {facts.pages} slides; {low} to {high} read best",
+                SLIDES_HINT,
+                expected=f"{low}–{high}",
+                found=str(facts.pages),
+                severity=Severity.WARNING,
+            )
+        ]
     return []
 
 
@@ -51,21 +60,37 @@ def page_size(facts: Any, expect: Expect) -> list[Finding]:
     if not wrong:
         return []
     return [
-        Finding(CAROUSEL_PAGE_SIZE, "slides must all be 1080 × 1350 px (810 × 1012.5 pt)",
-                "the @page size in templates/carousel/carousel.css; " + REBUILD,
-                expected="810 × 1012.5 pt", found=", ".join(f"{w} × {h} pt" for w, h in wrong))
-    ]  # fmt: skip
+        Finding(
+            CAROUSEL_PAGE_SIZE,
+            "slides must all be 1080 × 1350 px (810 × 1012.5 pt)",
+            "the @page size in templates/carousel/carousel.css; " + REBUILD,
+            expected="810 × 1012.5 pt",
+            found=", ".join(f"{w} × {h} pt" for w, h in wrong),
+        )
+    ]
 
 
 def file_size(facts: Any, expect: Expect) -> list[Finding]:
     mb = facts.size_bytes / 1024 / 1024
     if facts.size_bytes > MAX_BYTES:
-        return [Finding(CAROUSEL_FILE_SIZE, f"the carousel is {mb:.1f} MB; LinkedIn takes "
-                        "100 MB at most", "use smaller images", found=f"{mb:.1f} MB")]  # fmt: skip
+        return [
+            Finding(
+                CAROUSEL_FILE_SIZE,
+                f"the carousel is {mb:.1f} MB; LinkedIn takes 100 MB at most",
+                "use smaller images",
+                found=f"{mb:.1f} MB",
+            )
+        ]
     if facts.size_bytes > ADVISED_BYTES:
-        return [Finding(CAROUSEL_FILE_SIZE, f"the carousel is {mb:.1f} MB; over 10 MB loads "
-                        "slowly on a phone", "use smaller images", found=f"{mb:.1f} MB",
-                        severity=Severity.WARNING)]  # fmt: skip
+        return [
+            Finding(
+                CAROUSEL_FILE_SIZE,
+                f"the carousel is {mb:.1f} MB; over 10 MB loads slowly on a phone",
+                "use smaller images",
+                found=f"{mb:.1f} MB",
+                severity=Severity.WARNING,
+            )
+        ]
     return []
 
 
@@ -73,31 +98,42 @@ def text_size(facts: Any, expect: Expect) -> list[Finding]:
     if facts.smallest_px == 0.0 or facts.smallest_px >= MIN_TEXT_PX - 0.01:
         return []
     return [
-        Finding(CAROUSEL_TEXT_SIZE, f"text as small as {facts.smallest_px:.1f} px is drawn; "
-                f"below {MIN_TEXT_PX:.0f} px at 1080 px width a phone reader cannot read it",
-                "raise the font-size in templates/carousel/carousel.css; " + REBUILD,
-                expected=f"≥ {MIN_TEXT_PX:.0f} px", found=f"{facts.smallest_px:.1f} px")
-    ]  # fmt: skip
+        Finding(
+            CAROUSEL_TEXT_SIZE,
+            f"text as small as {facts.smallest_px:.1f} px is drawn; "
+            f"below {MIN_TEXT_PX:.0f} px at 1080 px width a phone reader cannot read it",
+            "raise the font-size in templates/carousel/carousel.css; " + REBUILD,
+            expected=f"≥ {MIN_TEXT_PX:.0f} px",
+            found=f"{facts.smallest_px:.1f} px",
+        )
+    ]
 
 
 def metadata(facts: Any, expect: Expect) -> list[Finding]:
-    missing = [name for name, value in (("title", facts.title), ("language", facts.lang))
-               if not value]  # fmt: skip
+    missing = [
+        name for name, value in (("title", facts.title), ("language", facts.lang)) if not value
+    ]
     if not missing:
         return []
     return [
-        Finding(CAROUSEL_METADATA, "document properties missing: " + ", ".join(missing),
-                "the carousel template sets <title> and <html lang>; " + REBUILD)
-    ]  # fmt: skip
+        Finding(
+            CAROUSEL_METADATA,
+            "document properties missing: " + ", ".join(missing),
+            "the carousel template sets <title> and <html lang>; " + REBUILD,
+        )
+    ]
 
 
 def fonts(facts: Any, expect: Expect) -> list[Finding]:
     if not facts.unembedded_fonts:
         return []
     return [
-        Finding(CAROUSEL_FONTS, "fonts not embedded: " + ", ".join(facts.unembedded_fonts),
-                "use fonts WeasyPrint can embed (installed or @font-face)")
-    ]  # fmt: skip
+        Finding(
+            CAROUSEL_FONTS,
+            "fonts not embedded: " + ", ".join(facts.unembedded_fonts),
+            "use fonts WeasyPrint can embed (installed or @font-face)",
+        )
+    ]
 
 
 READS = "the carousel PDF read back (PDFium and pypdf), in the build and in check"
