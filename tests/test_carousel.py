@@ -169,7 +169,12 @@ def test_a_block_type_that_cannot_be_a_slide_is_named(
     assert "a boilerplate block ('about') cannot be a slide" in said
 
 
-@pytest.mark.parametrize(("selector", "px"), [(".cta-url, .read-more", 20), (".stat-source", 16)])
+@pytest.mark.parametrize(
+    ("selector", "px"),
+    # 24 and 27 px: read as the font size alone (without the page's 0.75 scale) they would
+    # look like 32 and 36 px and pass
+    [(".cta-url, .read-more", 20), (".stat-source", 16), (".stat-source", 24), (".hook", 27)],
+)
 def test_text_below_28px_is_an_error_read_from_the_text_layer(
     project: Project, capsys: pytest.CaptureFixture[str], selector: str, px: int
 ) -> None:
