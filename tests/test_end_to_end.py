@@ -87,6 +87,7 @@ def test_every_stat_figure_reads_identically_in_every_channel(
     pdf = pdf_text(example_output / "pdf" / f"{slug}.pdf")
     linkedin = squash((example_output / "linkedin" / f"{slug}.txt").read_text(encoding="utf-8"))
     card = squash(read_card((example_output / "blog" / slug / "card.png").read_bytes()).text)
+    carousel = pdf_text(example_output / "linkedin" / f"{slug}.carousel.pdf")
     shown = 0
     for record in manifest.outputs:
         if record.post != slug or record.campaign is not None:
@@ -95,9 +96,13 @@ def test_every_stat_figure_reads_identically_in_every_channel(
             if not block_id.startswith("stat-"):
                 continue
             value, label = block_meta(block_id)["value"], block_meta(block_id)["label"]
-            channel_text = {"blog": None, "pdf": pdf, "linkedin": linkedin, "card": card}[
-                record.channel
-            ]
+            channel_text = {
+                "blog": None,
+                "pdf": pdf,
+                "linkedin": linkedin,
+                "card": card,
+                "carousel": carousel,
+            }[record.channel]
             if record.channel == "blog":
                 assert blog_stats[block_id] == value
             else:
@@ -135,7 +140,7 @@ def all_outputs(example_output: Path, suffix: str) -> list[Path]:
 
 
 def test_every_pdf_is_exactly_one_page_with_embedded_fonts(example_output: Path) -> None:
-    pdfs = all_outputs(example_output, ".pdf")
+    pdfs = [p for p in all_outputs(example_output, ".pdf") if not p.name.endswith(".carousel.pdf")]
     assert len(pdfs) == len(SLUGS) + 4  # base one-pagers + campaign variants
     for pdf in pdfs:
         assert pdf_pages(pdf) == 1, pdf
@@ -173,7 +178,7 @@ def test_manifest_hashes_match_the_files(example_output: Path) -> None:
     manifest = read_manifest(example_output)
     assert manifest is not None
     paths = {record.path for record in manifest.outputs}
-    assert len(paths) == 4 * len(SLUGS) + 8  # blog, card, pdf, linkedin; 8 campaign variants
+    assert len(paths) == 5 * len(SLUGS) + 12  # 5 channels; 4 campaign variants of 3 of them
     for record in manifest.outputs:
         assert sha256_of((example_output / record.path).read_bytes()) == record.sha256
         assert record.blocks, f"{record.path} lists no blocks"

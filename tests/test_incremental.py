@@ -86,7 +86,9 @@ def test_nothing_changed_nothing_is_built(built: Path) -> None:
 def test_a_post_edit_rebuilds_that_posts_outputs_only(built: Path) -> None:
     slug = "cro-or-cdmo"
     ours = {path for path, r in records(built).items() if r.post == slug}
-    assert len(ours) == 6  # blog, pdf, linkedin, card + the campaign's pdf and linkedin
+    assert (
+        len(ours) == 8
+    )  # blog, pdf, linkedin, carousel, card + the campaign's pdf, linkedin, carousel
     edit(built / "content" / "posts" / f"{slug}.md", "Put simply, a CRO", "Put plainly, a CRO")
     report, before, after = rebuild(built)
     assert set(report.built) == ours
@@ -116,15 +118,17 @@ def test_a_nested_block_edit_rebuilds_every_output_that_includes_it_at_any_depth
 def test_an_author_bio_edit_rebuilds_the_pages_and_pdfs_that_print_it_not_linkedin(
     built: Path,
 ) -> None:
-    """The PDF's byline reads only the bio's name and role; the LinkedIn post never shows the
-    author, so it must not depend on the bio at all."""
+    """The PDF's byline reads only the bio's name and role; the LinkedIn post and its carousel
+    never show the author, so they must not depend on the bio at all."""
     old = records(built)
     slugs = {r.post for r in old.values() if "bio-commercial-team" in r.blocks}
     assert slugs == {"contract-vs-clinical-research-organisation", "cro-or-cdmo"}
     printing = {p for p, r in old.items() if r.post in slugs and r.channel in ("blog", "pdf")}
     assert all(old[p].block_hash("bio-commercial-team") for p in printing)
     assert not any(
-        r.block_hash("bio-commercial-team") for r in old.values() if r.channel == "linkedin"
+        r.block_hash("bio-commercial-team")
+        for r in old.values()
+        if r.channel in ("linkedin", "carousel")
     )
     edit(built / "content" / "blocks" / "bio-commercial-team.md",
          'role: "Commercial and Partnerships', 'role: "Partnerships and Alliances')  # fmt: skip
@@ -267,7 +271,7 @@ def test_worker_problems_are_reported_like_sequential_ones(built: Path) -> None:
     post = built / "content" / "posts" / "cro-or-cdmo.md"
     edit(post, "## Side by side", '<script>alert("hi")</script>\n\n## Side by side')
     report = build_copy(built, jobs=2)
-    assert len(report.built) == 6
+    assert len(report.built) == 8
     removed = [
         w for w in report.warnings.warnings if "removed from the content's HTML" in w.message
     ]

@@ -149,7 +149,13 @@ def test_preview_pages_show_every_post_with_its_channels_and_check_status(
         first = page.select_one(".post-row")
         assert first is not None
         labels = [a.get_text(strip=True) for a in first.select(".channel-links a")]
-        assert labels == ["Blog post", "PDF one-pager", "LinkedIn text", "Social card"]
+        assert labels == [
+            "Blog post",
+            "PDF one-pager",
+            "LinkedIn text",
+            "LinkedIn carousel",
+            "Social card",
+        ]
         statuses = {s.get_text(strip=True) for s in page.select(".post-row .status")}
         assert statuses and statuses <= {"check passed", "not checked"} | {
             s for s in statuses if s.startswith("check:")

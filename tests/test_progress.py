@@ -63,4 +63,4 @@ def test_ci_sees_one_summary_line(
     captured = capsys.readouterr()
     lines = [line for line in (captured.out + captured.err).splitlines() if line.strip()]
     assert len(lines) == 1, lines
-    assert re.fullmatch(r"0 built, 20 reused, \d+\.\d s → .*/output/", lines[0])
+    assert re.fullmatch(r"0 built, 27 reused, \d+\.\d s → .*/output/", lines[0])

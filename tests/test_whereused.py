@@ -72,7 +72,7 @@ def test_campaign_cta_override_is_found(example_output: Path) -> None:
     result = where_used("cta-consultation", example_output, CONTENT)
     assert result.campaigns == ["biometrics-partner"]
     assert all(use.campaign == "biometrics-partner" for use in result.uses)
-    assert {use.channel for use in result.uses} == {"pdf", "linkedin"}
+    assert {use.channel for use in result.uses} == {"pdf", "linkedin", "carousel"}
 
 
 def test_stale_uses_after_the_block_changes(example_output: Path, project_copy: Path) -> None:

@@ -90,6 +90,8 @@ def test_build_job_uploads_the_pdfs_and_linkedin_texts() -> None:
         "output/linkedin/*.txt",
         "output/campaigns/*/pdf/*.pdf",
         "output/campaigns/*/linkedin/*.txt",
+        "output/linkedin/*.carousel.pdf",
+        "output/campaigns/*/linkedin/*.carousel.pdf",
     ):
         assert expected in paths
     assert upload["with"]["if-no-files-found"] == "error"
@@ -120,10 +122,10 @@ def test_the_release_gets_every_one_pager_under_a_name_of_its_own(
     shutil.copytree(example_output, tmp_path / "output")
     subprocess.run(["bash", "-c", naming["run"]], cwd=tmp_path, check=True)
     manifest = Manifest.from_json((example_output / "manifest.json").read_text(encoding="utf-8"))
-    pdfs = [r for r in manifest.outputs if r.channel == "pdf"]
+    pdfs = [r for r in manifest.outputs if r.channel in ("pdf", "carousel")]
     assets = {p.name: p.read_bytes() for p in (tmp_path / "release").iterdir()}
     expected = {
         (f"{r.campaign}--" if r.campaign else "") + Path(r.path).name: r.sha256 for r in pdfs
     }
-    assert len(pdfs) == 7 and sorted(assets) == sorted(expected)
+    assert len(pdfs) == 7 + 7 and sorted(assets) == sorted(expected)
     assert all(hashlib.sha256(assets[name]).hexdigest() == h for name, h in expected.items())

@@ -111,6 +111,8 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
         campaigns = sorted(project.campaigns_of(slug), key=lambda c: c.name)
         in_only_campaign = any(c.name == only for c in campaigns)
         for channel in registered():
+            if not channel.has_output(post):
+                continue
             # a campaign's variants link to the post's blog page: --only CAMPAIGN builds it too
             if only in (None, slug) or (in_only_campaign and not channel.per_campaign):
                 jobs.append(Job(post, None, channel))

@@ -5,7 +5,7 @@ loops over :func:`registered` and knows no channel by name. To add a channel, wr
 ``channels/<name>/`` (its ``CHANNEL``, templates, read-back and rules) and add one line here.
 """
 
-from omnipress.channels import blog, card, linkedin, pdf
+from omnipress.channels import blog, card, carousel, linkedin, pdf
 from omnipress.channels.base import (
     Channel,
     ChannelError,
@@ -38,6 +38,7 @@ install(
         blog.CHANNEL,
         pdf.CHANNEL,
         linkedin.CHANNEL,
+        carousel.CHANNEL,
         card.CHANNEL,
     )
 )

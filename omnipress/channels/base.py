@@ -92,6 +92,8 @@ class Channel:
     section: Section | None = None  # its part of a post's front matter (``linkedin:``)
     # what its pane shows of a file besides the file, made from its text (the LinkedIn card)
     preview_card: Callable[[str], Any] | None = None
+    # the same for a file that is not text, made from its bytes (the carousel's thumbnails)
+    preview_file: Callable[[bytes], Any] | None = None
     start: Callable[[RenderEnvironment], Engine] | None = None  # its engine, started once
     # its site-wide file is what the other files are held to once the content has changed
     reference: bool = False
@@ -103,6 +105,12 @@ class Channel:
     unreadable: Callable[[Any], Finding | None] | None = None
     # the blocks a post lists for this channel (or the build chose): `<name>.blocks` findings
     listed_blocks: Callable[[Project, Post], tuple[str, ...]] | None = None
+    # whether a post has this output at all (a carousel only when the post declares one);
+    # None: every post has it
+    applies: Callable[[Post], bool] | None = None
+
+    def has_output(self, post: Post) -> bool:
+        return self.applies is None or self.applies(post)
 
 
 def make_jinja(templates: Path) -> jinja2.Environment:

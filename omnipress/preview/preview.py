@@ -21,7 +21,7 @@ from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckFinding
 from omnipress.content.model import Project
 from omnipress.errors import Problem, Severity
-from omnipress.preview.files import read_output_text
+from omnipress.preview.files import read_output, read_output_text
 
 OUTPUT_PREFIX = "/output/"
 
@@ -327,6 +327,9 @@ def post_page(
         if file is not None and channel.preview_card is not None:
             text = read_output_text(output, file.path)
             card = channel.preview_card(text) if text is not None else None
+        elif file is not None and channel.preview_file is not None:
+            found = read_output(output, quote(file.path))
+            card = channel.preview_file(found[1]) if found is not None else None
         panes.append(Pane(channel.name, channel.preview, file, card))
     author = project.blocks.get(post.author)
     summary = post_summary(project, manifest, checks, slug, campaign, build_id)

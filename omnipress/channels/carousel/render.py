@@ -1,0 +1,142 @@
+"""The carousel: ``linkedin/<slug>.carousel.pdf``, a LinkedIn document post of 1080 × 1350 px
+slides, rendered by WeasyPrint.
+
+Each slide is its own HTML document, laid out on its own: a slide whose text runs onto a
+second page is an error naming the slide and its block, never a silent extra slide. The
+one-page layouts are then written as one PDF (``Document.copy`` of all their pages), which
+WeasyPrint supports for documents laid out with one font configuration."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
+from omnipress.channels.carousel.readback import read_carousel
+from omnipress.channels.carousel.settings import carousel_of
+from omnipress.channels.carousel.slides import SLIDE_TYPES, Slide, plan
+from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
+from omnipress.channels.linkedin.settings import linkedin_of
+from omnipress.channels.views import cta_view, post_view
+
+STYLESHEET = "carousel/carousel.css"
+TEMPLATE = "carousel/slide.html"
+PDF_VARIANT = "pdf/ua-1"  # tagged, with language and title, like the one-pager
+
+
+class CarouselEngine:
+    """One warm WeasyPrint for slides: a font configuration, the parsed stylesheet, a fetcher
+    that reads only project files."""
+
+    def __init__(self, content_root: Path, templates: Path):
+        os.environ["SOURCE_DATE_EPOCH"] = "0"  # no build time in any output (see pdf/render)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+        from omnipress.channels.pdf.fetcher import ProjectFetcher
+
+        self.weasyprint = weasyprint
+        self.content_root = content_root
+        self.fetcher = ProjectFetcher([content_root, templates])
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(
+            filename=str(templates / STYLESHEET),
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+        )
+        self.files = (templates / STYLESHEET, *self.fetcher.fetched)
+
+    def layout(self, html: str) -> Any:
+        return self.weasyprint.HTML(
+            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
+        ).render(
+            font_config=self.font_config, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT
+        )
+
+    def write(self, documents: list[Any]) -> bytes:
+        pages = [page for document in documents for page in document.pages]
+        data: bytes = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+        return data
+
+
+def start_engine(env: RenderEnvironment) -> CarouselEngine:
+    return CarouselEngine(env.project.root, env.templates)
+
+
+def carousel_engine(env: RenderEnvironment, channel: Channel) -> CarouselEngine:
+    engine = env.engine(channel)
+    assert isinstance(engine, CarouselEngine), f"channel {channel.name!r} started another engine"
+    return engine
+
+
+def slide_html(job: Job, env: RenderEnvironment) -> tuple[list[tuple[Slide, str]], tuple[str, ...]]:
+    """Every slide as its own HTML document, and the blocks the carousel shows."""
+    project, post = env.project, job.post
+    settings = carousel_of(post)
+    ids = settings.slides if settings else ()
+    blocks = HtmlBlockRenderer(env, job.channel.name, lambda p: p if p in project.assets else None)
+    shown = [project.blocks[i] for i in ids if i in project.blocks]
+    for block in shown:
+        if block.type not in SLIDE_TYPES:
+            env.problems.error(
+                f"the carousel of {job.named}: a {block.type} block ({block.id!r}) cannot be a "
+                "slide",
+                post.path,
+                post.line_of("carousel.slides", "carousel"),
+                hint="carousel.slides lists " + ", ".join(SLIDE_TYPES) + " blocks",
+            )
+    slides = plan([b for b in shown if b.type in SLIDE_TYPES])
+    cta = cta_view(project, job)
+    blocks.note(cta.id)
+    template = env.jinja.get_template(TEMPLATE)
+    view = post_view(project, job)
+    hook = linkedin_of(post).hook
+    documents = []
+    for number, slide in enumerate(slides, 1):
+        body = blocks.block(slide.block) if slide.block and slide.kind != "takeaways" else ""
+        if slide.kind == "takeaways" and slide.block:
+            blocks.note(slide.block)
+        html = template.render(
+            site=project.site,
+            post=view,
+            slide=slide,
+            number=number,
+            count=len(slides),
+            body=Markup(body),
+            hook=hook,
+            cta=cta,
+            title=project.blocks[slide.block].field("title") if slide.block else None,
+        )
+        documents.append((slide, html))
+    return documents, tuple(blocks.used)
+
+
+def render_carousel(job: Job, env: RenderEnvironment) -> Rendered:
+    engine = carousel_engine(env, job.channel)
+    slides, used = slide_html(job, env)
+    laid_out = []
+    for number, (slide, html) in enumerate(slides, 1):
+        document = engine.layout(html)
+        if len(document.pages) != 1:
+            env.problems.error(
+                f"the carousel of {job.named}: {slide.describe(number)} runs onto "
+                f"{len(document.pages)} pages [carousel.one-page-per-slide]",
+                job.post.path,
+                job.post.line_of("carousel.slides", "carousel"),
+                hint="shorten that block's text for this channel (variants: carousel: …), or "
+                "show another block",
+            )
+        laid_out.append(document)
+    data = engine.write(laid_out)
+    report_rules(job, env, read_carousel(data))
+    return Rendered(data, used, engine.files)
+
+
+def block_text(env: RenderEnvironment, block_id: str) -> str:
+    return html_block_text(env, "carousel", block_id)
