@@ -83,7 +83,7 @@ PYPDF_FACTS: dict[str, Callable[[Any], object]] = {
     "page count": lambda reader: len(reader.pages),
     "properties, tags": lambda reader: (reader.metadata, reader.trailer["/Root"].get("/MarkInfo")),
     "link annotations": readback._annotations,
-    "fonts embedded": lambda reader: list(readback._unembedded_fonts(reader)),
+    "fonts embedded": lambda reader: list(readback.unembedded_fonts(reader)),
     "missing glyphs": readback._missing_glyphs,
 }
 

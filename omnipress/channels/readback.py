@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 VOID_TAGS = {
     "area",
@@ -184,3 +186,24 @@ def contains(haystack: str, needle: str) -> bool:
     """Does ``haystack`` show the words of ``needle``, whatever the spacing and hyphenation?"""
     wanted = comparable(needle)
     return bool(wanted) and wanted in comparable(haystack)
+
+
+# PDFium may not be entered from two threads at once, even for different documents, and the
+# preview checks in a thread of its own: every channel that reads a PDF with it takes this.
+PDFIUM_LOCK = threading.Lock()
+
+
+def unembedded_fonts(reader: Any) -> Iterator[str]:
+    """The fonts a PDF (read by pypdf) uses without embedding them."""
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and font.get("/DescendantFonts"):
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            if descriptor is None:
+                continue  # Type 3 fonts draw their glyphs in the file itself
+            descriptor = descriptor.get_object()
+            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                yield str(font.get("/BaseFont"))

@@ -13,7 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from omnipress.channels.pdf.readback import _PDFIUM_LOCK
+from omnipress.channels.readback import PDFIUM_LOCK
 
 THUMB_WIDTH = 432  # px: the first slide as the feed shows it; the others are shown smaller
 
@@ -42,7 +42,7 @@ def _card(_digest: str, data: bytes) -> CarouselCard:
 
     try:
         slides = []
-        with _PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
+        with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
             for page in document:
                 image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
                 buffer = io.BytesIO()

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from omnipress.channels.pdf.readback import _PDFIUM_LOCK, _unembedded_fonts
+from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _read_cached(_digest: str, data: bytes) -> CarouselFacts:
 
     try:
         sizes, texts, smallest = [], [], 0.0
-        with _PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
+        with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
             for page in document:
                 width, height = page.get_size()
                 sizes.append((round(width, 2), round(height, 2)))
@@ -74,7 +74,7 @@ def _read_cached(_digest: str, data: bytes) -> CarouselFacts:
             smallest_px=round(smallest, 2),
             title=str(info.get("/Title") or ""),
             lang=str(root["/Lang"]) if "/Lang" in root else None,
-            unembedded_fonts=tuple(_unembedded_fonts(reader)),
+            unembedded_fonts=tuple(unembedded_fonts(reader)),
             size_bytes=len(data),
         )
     except Exception as exc:  # a damaged PDF is a finding (carousel.readable), never a crash

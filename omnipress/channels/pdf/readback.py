@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,13 @@ def _read_pdf_cached(_digest: str, data: bytes) -> PdfFacts:
             other_annotations=other,
             lang=str(root["/Lang"]) if "/Lang" in root else None,
             tagged=bool(mark_info and mark_info.get_object().get("/Marked")),
-            unembedded_fonts=tuple(_unembedded_fonts(reader)),
+            unembedded_fonts=tuple(unembedded_fonts(reader)),
             boxes=(*(c for c in dict.fromkeys(text) if c in boxes), *sorted(boxes - set(text))),
         )
     except Exception as exc:  # a damaged PDF is a finding (pdf.readable), never a crash
         return PdfFacts(0, "", {}, (), 0, None, False, (), error=str(exc) or type(exc).__name__)
 
 
-# PDFium may not be entered from two threads at once, even for different documents, and the
-# preview checks in a thread of its own.
-_PDFIUM_LOCK = threading.Lock()
 # Everything drawn, even off the page: pypdf read text wherever it was drawn, and so does this.
 _EVERYWHERE = (-1e6, -1e6, 1e6, 1e6)
 
@@ -93,7 +91,7 @@ def _pdfium_text(data: bytes) -> tuple[int, str]:
     """
     import pypdfium2
 
-    with _PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
+    with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
         texts = [page.get_textpage().get_text_bounded(*_EVERYWHERE) for page in document]
     text = "\n".join(texts).replace("\r\n", "\n").replace("\x02", "-")
     return len(texts), text
@@ -165,18 +163,3 @@ def _annotations(reader: Any) -> tuple[list[str], int]:
             elif annotation.get("/Dest") is None:
                 other += 1
     return links, other
-
-
-def _unembedded_fonts(reader: Any) -> Iterator[str]:
-    for page in reader.pages:
-        fonts = (page.get("/Resources") or {}).get("/Font") or {}
-        for ref in fonts.values():
-            font = ref.get_object()
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and font.get("/DescendantFonts"):
-                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            if descriptor is None:
-                continue  # Type 3 fonts draw their glyphs in the file itself
-            descriptor = descriptor.get_object()
-            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                yield str(font.get("/BaseFont"))
