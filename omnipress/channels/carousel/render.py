@@ -8,8 +8,6 @@ WeasyPrint supports for documents laid out with one font configuration."""
 
 from __future__ import annotations
 
-import os
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -22,42 +20,23 @@ from omnipress.channels.carousel.slides import SLIDE_TYPES, Slide, plan
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.linkedin.settings import linkedin_of
 from omnipress.channels.views import cta_view, post_view
+from omnipress.channels.weasyprint_engine import WarmWeasyPrint
 
 STYLESHEET = "carousel/carousel.css"
 TEMPLATE = "carousel/slide.html"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with language and title, like the one-pager
 
 
-class CarouselEngine:
+class CarouselEngine(WarmWeasyPrint):
     """One warm WeasyPrint for slides: a font configuration, the parsed stylesheet, a fetcher
     that reads only project files."""
 
     def __init__(self, content_root: Path, templates: Path):
-        os.environ["SOURCE_DATE_EPOCH"] = "0"  # no build time in any output (see pdf/render)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import weasyprint
-            from weasyprint.text.fonts import FontConfiguration
-
-        from omnipress.channels.pdf.fetcher import ProjectFetcher
-
-        self.weasyprint = weasyprint
-        self.content_root = content_root
-        self.fetcher = ProjectFetcher([content_root, templates])
-        self.font_config = FontConfiguration()
-        self.stylesheet = weasyprint.CSS(
-            filename=str(templates / STYLESHEET),
-            font_config=self.font_config,
-            url_fetcher=self.fetcher,
-        )
-        self.files = (templates / STYLESHEET, *self.fetcher.fetched)
+        super().__init__(content_root, templates, STYLESHEET)
+        self.files = self.stylesheet_files
 
     def layout(self, html: str) -> Any:
-        return self.weasyprint.HTML(
-            string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-        ).render(
-            font_config=self.font_config, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT
-        )
+        return self.lay_out(html, PDF_VARIANT)
 
     def write(self, documents: list[Any]) -> bytes:
         pages = [page for document in documents for page in document.pages]

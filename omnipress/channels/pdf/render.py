@@ -7,7 +7,6 @@ process keeps the parsed stylesheet and the font configuration warm across posts
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from omnipress.channels.pdf.onepager import MIN_FILL, most_that_fit, onepager_bl
 from omnipress.channels.pdf.rules import PDF_ONE_PAGE
 from omnipress.channels.pdf.settings import chosen_blocks
 from omnipress.channels.views import cta_view, post_view
+from omnipress.channels.weasyprint_engine import WarmWeasyPrint
 from omnipress.errors import find_line
 
 STYLESHEET = "pdf/onepager.css"
@@ -100,32 +100,11 @@ class Layout:
         return float(max(0.0, min(1.0, used / page.height)))
 
 
-class PdfEngine:
+class PdfEngine(WarmWeasyPrint):
     """One warm WeasyPrint: a font configuration, the parsed one-pager stylesheet, a fetcher."""
 
     def __init__(self, content_root: Path, templates: Path):
-        # fontTools (the fallback subsetter) stamps the clock into fonts unless this is set.
-        # Pinned, not defaulted: no output carries a build time, so a caller's value could
-        # only make the same content build different bytes (and look changed to the cache).
-        os.environ["SOURCE_DATE_EPOCH"] = "0"
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import weasyprint
-            from weasyprint.text.fonts import FontConfiguration
-
-        from omnipress.channels.pdf.fetcher import ProjectFetcher
-
-        self.weasyprint = weasyprint
-        self.content_root = content_root
-        self.fetcher = ProjectFetcher([content_root, templates])
-        self.font_config = FontConfiguration()
-        self.stylesheet = weasyprint.CSS(
-            filename=str(templates / STYLESHEET),
-            font_config=self.font_config,
-            url_fetcher=self.fetcher,
-        )
-        self.stylesheet_refused = tuple(self.fetcher.refused)
-        self.stylesheet_files = (templates / STYLESHEET, *self.fetcher.fetched)
+        super().__init__(content_root, templates, STYLESHEET)
         self.harfbuzz = harfbuzz_subset_available()
         self.harfbuzz_warned = False  # said once per process, by the first PDF rendered
 
@@ -133,13 +112,7 @@ class PdfEngine:
         self.fetcher.refused[:] = self.stylesheet_refused
         self.fetcher.fetched.clear()
         with boxes_drawn() as boxes:
-            document = self.weasyprint.HTML(
-                string=html, base_url=str(self.content_root) + "/", url_fetcher=self.fetcher
-            ).render(
-                font_config=self.font_config,
-                stylesheets=[self.stylesheet],
-                pdf_variant=PDF_VARIANT,
-            )
+            document = self.lay_out(html, PDF_VARIANT)
         files = (*self.stylesheet_files, *self.fetcher.fetched)
         return Layout(html, document, tuple(self.fetcher.refused), files, tuple(boxes))
 
