@@ -30,7 +30,7 @@ class WarmWeasyPrint:
             import weasyprint
             from weasyprint.text.fonts import FontConfiguration
 
-        from omnipress.channels.pdf.fetcher import ProjectFetcher
+        from omnipress.channels.fetcher import ProjectFetcher
 
         self.weasyprint = weasyprint
         self.content_root = content_root
