@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress.cli import build, check, new, serve, where_used
+from omnipress.cli import approve, build, check, new, serve, where_used
 from omnipress.cli.options import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, print_problems
 from omnipress.errors import ContentError, Problems, UsageError, printable
 
@@ -105,6 +105,14 @@ COMMANDS: dict[str, Command] = {
         "whether each use is up to date. An unknown id exits 2.",
         add_arguments=where_used.add_arguments,
         run=where_used.run,
+    ),
+    "approve": Command(
+        help="record that a reviewer approved blocks or posts as they read now",
+        description="Append to content/approvals.yaml, for each block or post named, the "
+        "sha256 of its current text, who approved it, in which role, and when. Change the "
+        "text afterwards and the approval no longer counts.",
+        add_arguments=approve.add_arguments,
+        run=approve.run,
     ),
     "serve": Command(
         help="preview every channel in the browser; rebuilds when you save",

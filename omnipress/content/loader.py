@@ -11,6 +11,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from omnipress.content import schema
+from omnipress.content.approvals import (
+    Approvals,
+    load_book,
+    read_settings,
+    source_name,
+    source_sha256,
+)
 from omnipress.content.brand import brand_of, check_brand, page_size
 from omnipress.content.images import IMAGE_SUFFIXES, collect_images, vet_image
 from omnipress.content.model import (
@@ -63,7 +70,10 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     # what reaches CSS is checked even when another field is wrong: all problems in one run
     size = page_size(pdf, path, lines, problems) if isinstance(pdf, dict) else None
     css_ok = isinstance(brand, dict) and check_brand(brand, path, lines, problems)
+    roles = read_settings(data.get("approvals"), path, lines, problems)
     if not (fields_ok and css_ok and size) or not check_logo(data, root, path, problems):
+        return None
+    if roles is None:
         return None
     return Site(
         name=data["name"],
@@ -81,6 +91,7 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         page_size=size,
         path=path,
         digest=digest_of(data),
+        approvals=roles,
     )
 
 
@@ -163,6 +174,7 @@ def load_block(path: Path, problems: Problems) -> Block | None:
         path=path,
         body_line=source.body_line,
         digest=digest_of(block_type, fields, body, variants),
+        text_sha256=source_sha256(source.raw),
     )
 
 
@@ -232,6 +244,7 @@ def load_post(path: Path, problems: Problems) -> Post | None:
         body_line=source.body_line,
         digest=digest_of(meta, body),
         key_lines=source.key_lines,
+        text_sha256=source_sha256(source.raw),
     )
 
 
@@ -342,4 +355,29 @@ def load_project(root: Path, problems: Problems) -> Project | None:
     assets = collect_images(root, problems)
     if site is None:
         return None
-    return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable))
+    approvals = load_approvals(root, site, blocks, posts, unreadable, problems)
+    return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable),
+                   approvals)  # fmt: skip
+
+
+def load_approvals(
+    root: Path,
+    site: Site,
+    blocks: dict[str, Block],
+    posts: dict[str, Post],
+    unreadable: set[str],
+    problems: Problems,
+) -> Approvals:
+    """The site's roles, ``approvals.yaml`` (checked even while approvals are off, so
+    turning them on finds no surprise) and the hash of every approvable source."""
+    hashes = {source_name("block", k): b.text_sha256 for k, b in blocks.items()}
+    hashes.update({source_name("post", k): p.text_sha256 for k, p in posts.items()})
+    book = load_book(root, hashes, unreadable, site.approvals, problems)
+    if book is not None and not site.approvals:
+        problems.warning(
+            "approvals.yaml is ignored: site.yaml does not turn approvals on",
+            book.path,
+            hint="add approvals: {required: [medical, legal]} to site.yaml to mark every "
+            "output that is not approved as a draft",
+        )
+    return Approvals(site.approvals, book, hashes)

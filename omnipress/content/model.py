@@ -12,7 +12,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from omnipress.content.approvals import Approvals
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Site:
     page_size: str
     path: Path
     digest: str
+    # the roles that must approve every source before an output is published; () = off
+    approvals: tuple[str, ...] = ()
 
     def post_url(self, slug: str) -> str:
         """The canonical address of a post on the blog; the one link every channel points to."""
@@ -62,6 +67,8 @@ class Block:
     path: Path
     body_line: int
     digest: str
+    # sha256 of the file's text as an approval covers it (content/approvals.py)
+    text_sha256: str = field(default="", compare=False, repr=False)
 
     def body_for(self, channel: str) -> str:
         return self.variants.get(channel, self.body)
@@ -89,6 +96,7 @@ class Post:
     # the line of each front-matter key, nested ones dotted ("linkedin.hashtags"): a problem
     # found while rendering points at the field it is about
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    text_sha256: str = field(default="", compare=False, repr=False)  # as for a Block
 
     def line_of(self, key: str, fallback: str = "") -> int | None:
         return self.key_lines.get(key) or self.key_lines.get(fallback)
@@ -124,6 +132,7 @@ class Project:
     unreadable: frozenset[str] = frozenset()
     """Ids and slugs of files that failed to load: already reported, so references to them
     are not reported again as 'unknown'."""
+    approvals: Approvals | None = None  # the roles required, the log, each source's hash
 
     def campaigns_of(self, slug: str) -> list[Campaign]:
         return [c for c in self.campaigns.values() if slug in c.posts]

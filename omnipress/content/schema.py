@@ -149,6 +149,7 @@ SITE_FIELDS = (
     FieldSpec("logo", "str", help="logo image, relative to content/"),
     FieldSpec("brand", "map", help="colors and fonts"),
     FieldSpec("pdf", "map", help="one-pager settings: page_size"),
+    FieldSpec("approvals", "map", help="review before publishing: required: [medical, legal]"),
 )
 
 POST_FIELDS = (
