@@ -35,6 +35,7 @@ from omnipress.build.writer import (
     recover_interrupted_swap,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
+from omnipress.channels.approval import with_approval
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -122,7 +123,8 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
                     for campaign in campaigns
                     if only in (None, slug, campaign.name)
                 )
-    return jobs
+    # known before anything renders, so each output renders once, with its draft mark or not
+    return [with_approval(project, job) for job in jobs]
 
 
 def reuse(
@@ -348,6 +350,7 @@ class RenderPlan:
                 self.toolchain, project.site.digest, job.path, outcome.blocks, outcome.depends
             ),
             depends=outcome.depends,
+            approval=job.approval.to_dict() if job.approval is not None else None,
             warnings=stored_problems(
                 [p for p in outcome.problems if p.severity is Severity.WARNING], root
             ),

@@ -173,8 +173,19 @@ class Inputs:
 
     def unchanged(self, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
         return all(self.current(f"block:{b}", d) == d for b, d in blocks.items()) and all(
-            self.current(name, d) == d for name, d in depends.items()
+            self.current_in(name, d, blocks, depends) == d for name, d in depends.items()
         )
+
+    def current_in(
+        self, name: str, recorded: str, blocks: Mapping[str, str], depends: Mapping[str, str]
+    ) -> str:
+        """:meth:`current`, for an input of the record (``blocks``, ``depends``): an approval
+        state is that of the sources the record names."""
+        if not name.startswith(APPROVAL):
+            return self.current(name, recorded)
+        approvals = self.project.approvals
+        state = approvals.state_of(record_sources(blocks, depends)) if approvals else None
+        return MISSING if state is None else state.digest()
 
 
 @dataclass
@@ -218,6 +229,8 @@ def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome
         env.project, env.problems, env.cleaning = saved
     blocks = {bid: original.blocks[bid].digest for bid in rendered.blocks}
     depends: dict[str, str] = {f"post:{job.post.slug}": job.post.digest}
+    if job.approval is not None:  # the state printed on it: an approval re-renders it
+        depends[APPROVAL + job.post.slug] = job.approval.digest()
     if job.campaign is not None:
         depends[f"campaign:{job.campaign.name}"] = job.campaign.digest
 
@@ -255,6 +268,18 @@ def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome
         cleaning={p: c for p, c in cleaning.items() if c.removed or c.refused_paths},
         notices=notices,
     )
+
+
+APPROVAL = "approval:"
+"""``approval:<post>``: the approval state an output was rendered with, and the sources holding
+it back (:meth:`ApprovalState.digest`); only while approvals are on."""
+
+
+def record_sources(blocks: Mapping[str, str], depends: Mapping[str, str]) -> list[str]:
+    """The blocks and post an output was made from, as its manifest record names them."""
+    used = [name for name, value in depends.items()
+            if name.startswith(("block:", "post:")) and value not in (EXISTS, MISSING)]  # fmt: skip
+    return [*(f"block:{b}" for b in blocks), *used]
 
 
 def output_key(

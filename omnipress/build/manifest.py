@@ -39,6 +39,8 @@ class OutputRecord:
     # what rendering it reported, repeated by a build that reuses it instead of rendering
     warnings: list[dict[str, Any]] = field(default_factory=list)
     cleaning: dict[str, list[str]] = field(default_factory=dict)  # file -> what was removed
+    # approvals on: {"state": "draft" | "approved", "holding": [{source, missing, changed}]}
+    approval: dict[str, Any] | None = None
 
     def block_hash(self, block_id: str) -> str | None:
         """The hash of ``block_id`` this output was built from, or None if it does not use it.
@@ -77,7 +79,7 @@ class Manifest:
             "format": FORMAT_VERSION,
             "generator": self.generator,
             "site_digest": self.site_digest,
-            "outputs": [vars(r) for r in sorted(self.outputs, key=lambda r: r.path)],  # fast
+            "outputs": [_record(r) for r in sorted(self.outputs, key=lambda r: r.path)],
             "blocks": dict(sorted(self.blocks.items())),
             "posts": dict(sorted(self.posts.items())),
             "campaigns": dict(sorted(self.campaigns.items())),
@@ -111,6 +113,15 @@ class Manifest:
 
     def by_path(self) -> dict[str, OutputRecord]:
         return {r.path: r for r in self.outputs}
+
+
+def _record(record: OutputRecord) -> dict[str, Any]:
+    """A record as JSON holds it (fast: ``vars``); without ``approval`` while approvals are
+    off, so turning nothing on changes no byte of the manifest."""
+    data = vars(record)
+    if record.approval is None:
+        data = {k: v for k, v in data.items() if k != "approval"}
+    return data
 
 
 def sha256_of(data: bytes) -> str:

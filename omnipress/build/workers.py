@@ -25,6 +25,7 @@ from pathlib import Path
 
 from omnipress.build.dependencies import Inputs, Outcome, render_recorded
 from omnipress.channels import Job, RenderEnvironment, registered
+from omnipress.channels.approval import with_approval
 from omnipress.content.model import Project
 from omnipress.errors import ContentError
 
@@ -55,11 +56,12 @@ def job_name(job: Job) -> JobName:
 def job_named(project: Project, name: JobName) -> Job:
     slug, campaign, channel = name
     channels = {c.name: c for c in registered()}
-    return Job(
+    job = Job(
         project.posts[slug],
         project.campaigns[campaign] if campaign is not None else None,
         channels[channel],
     )
+    return with_approval(project, job)
 
 
 def collect_less_often() -> tuple[int, int, int]:

@@ -20,6 +20,7 @@ import markdown
 from omnipress.channels.checking import ChannelChecks
 from omnipress.channels.output_rules import Expect, OutputRule
 from omnipress.channels.recording import RecordingEnvironment
+from omnipress.content.approvals import ApprovalState
 from omnipress.content.model import Campaign, Post, Project
 from omnipress.content.schema import Section
 from omnipress.errors import Finding, Problem, Problems
@@ -42,6 +43,8 @@ class Job:
     post: Post
     campaign: Campaign | None
     channel: Channel
+    # approvals on: whether the output is a draft, and what holds it back (None: off)
+    approval: ApprovalState | None = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
@@ -108,6 +111,9 @@ class Channel:
     # whether a post has this output at all (a carousel only when the post declares one);
     # None: every post has it
     applies: Callable[[Post], bool] | None = None
+    # the blocks an output will be made from, known from the content before it renders (its
+    # approval state is printed on it); None: every block the post names anywhere
+    sources: Callable[[Project, Job], tuple[str, ...]] | None = None
 
     def has_output(self, post: Post) -> bool:
         return self.applies is None or self.applies(post)

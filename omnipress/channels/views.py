@@ -51,6 +51,12 @@ class PostView:
     reading_minutes: int
     campaign: str | None
     blocks: Mapping[str, Block] = field(repr=False, compare=False)
+    draft: bool = False  # approvals on and not approved: each template draws its draft mark
+
+    @property
+    def document_title(self) -> str:
+        """The title of a document (the PDF's, the carousel's): a draft says so first."""
+        return draft_title(self.title) if self.draft else self.title
 
     @property
     def author(self) -> AuthorView:
@@ -102,7 +108,20 @@ def post_view(project: Project, job: Job) -> PostView:
         reading_minutes=reading_minutes(post.body),
         campaign=job.campaign.name if job.campaign else None,
         blocks=project.blocks,
+        draft=is_draft(job),
     )
+
+
+DRAFT_TITLE = "Draft — {title}"
+"""A draft document's title, as a PDF reader lists it: ``check`` holds a draft's title to it."""
+
+
+def draft_title(title: str) -> str:
+    return DRAFT_TITLE.format(title=title)
+
+
+def is_draft(job: Job) -> bool:
+    return job.approval is not None and job.approval.draft
 
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 627  # LinkedIn's and Open Graph's large link image, in px

@@ -181,5 +181,5 @@ def inputs_now(inputs: Any, blocks: Mapping[str, str], depends: Mapping[str, str
     """Today's hash of every input a record names, as the build's reuse test computes it."""
     return [
         sorted((b, inputs.current(f"block:{b}", d)) for b, d in blocks.items()),
-        sorted((name, inputs.current(name, d)) for name, d in depends.items()),
+        sorted((name, inputs.current_in(name, d, blocks, depends)) for name, d in depends.items()),
     ]

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from omnipress.build.dependencies import output_key
 from omnipress.build.manifest import OutputRecord, sha256_of
 from omnipress.channels import Job, by_name
+from omnipress.channels.approval import with_approval
 from omnipress.channels.readback import Element, comparable, parse_html, words
 from omnipress.check.checkmodel import CheckContext
 from omnipress.check.postcheck import clip, closest_passage, difference
@@ -84,7 +85,7 @@ def _job(ctx: CheckContext, record: OutputRecord) -> Job | None:
     channel = by_name(record.channel)
     if post is None or channel is None or (record.campaign and campaign is None):
         return None
-    return Job(post, campaign, channel)
+    return with_approval(ctx.project, Job(post, campaign, channel))
 
 
 def _current(ctx: CheckContext, record: OutputRecord) -> bool:

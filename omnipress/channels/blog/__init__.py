@@ -4,7 +4,11 @@ the reference the other channels are held to once the content has changed."""
 from omnipress.channels.base import Channel
 from omnipress.channels.blog.checks import check_blog
 from omnipress.channels.blog.readback import read_blog
-from omnipress.channels.blog.render import block_text, render_blog
+from omnipress.channels.blog.render import (
+    block_text,
+    render_blog,
+    sources,
+)
 from omnipress.channels.blog.rules import RULES
 
 CHANNEL = Channel(
@@ -24,6 +28,7 @@ CHANNEL = Channel(
     block_text=block_text,
     preview="preview/channels/blog.html",
     reference=True,
+    sources=sources,
 )
 
 __all__ = ["CHANNEL"]

@@ -14,6 +14,8 @@ from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rul
 from omnipress.channels.blog.readback import read_blog
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.views import card_image, cta_view, post_view
+from omnipress.content.model import Project
+from omnipress.content.resolve import closure, effective_cta, references_in
 from omnipress.text.markup import remote_resources
 
 ASSETS = "../assets/"
@@ -88,3 +90,13 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:
     return html_block_text(env, "blog", block_id)
+
+
+def sources(project: Project, job: Job) -> tuple[str, ...]:
+    """What the page shows: the article's blocks, the CTA, the author's bio, the boilerplate,
+    with the blocks each includes (the approval state is known before it renders)."""
+    roots = [r.block_id for r in references_in(job.post.body)]
+    roots += [effective_cta(project, job.post, job.campaign).id, job.post.author]
+    if project.site.boilerplate:
+        roots.append(project.site.boilerplate)
+    return tuple(closure(project, roots, job.channel.name))

@@ -5,7 +5,12 @@ a campaign's variants link to the post's blog page, and so show the post's card.
 from omnipress.channels.base import Channel
 from omnipress.channels.card.checks import check_card, unreadable
 from omnipress.channels.card.readback import read_card
-from omnipress.channels.card.render import block_text, render_card, start_engine
+from omnipress.channels.card.render import (
+    block_text,
+    render_card,
+    sources,
+    start_engine,
+)
 from omnipress.channels.card.rules import RULES
 from omnipress.channels.card.settings import SECTION
 
@@ -28,6 +33,7 @@ CHANNEL = Channel(
     preview="preview/channels/card.html",
     start=start_engine,
     unreadable=unreadable,
+    sources=sources,
 )
 
 __all__ = ["CHANNEL"]

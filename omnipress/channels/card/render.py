@@ -21,7 +21,8 @@ from typing import Any
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
 from omnipress.channels.card.readback import TEXT_KEY, read_card
 from omnipress.channels.card.settings import card_of
-from omnipress.content.model import Block
+from omnipress.channels.views import is_draft
+from omnipress.content.model import Block, Project
 
 TEMPLATE = "card/card.html"
 STYLESHEET = "card/card.css"
@@ -103,6 +104,7 @@ def card_html(job: Job, env: RenderEnvironment, title_px: int) -> tuple[str, tup
         stat=stat,
         logo=project.site.logo,
         title_px=title_px,
+        draft=is_draft(job),
     )
     return html, (block.id,) if block is not None else ()
 
@@ -213,3 +215,8 @@ def block_text(env: RenderEnvironment, block_id: str) -> str:
     if block.type != "stat":
         return ""
     return f"{block.field('value')} {block.field('label')}"
+
+
+def sources(project: Project, job: Job) -> tuple[str, ...]:
+    """The stat the card shows, if the post names one."""
+    return card_of(job.post).stat

@@ -5,7 +5,12 @@ from omnipress.channels.base import Channel
 from omnipress.channels.carousel.checks import check_carousel, unreadable
 from omnipress.channels.carousel.preview import carousel_card
 from omnipress.channels.carousel.readback import read_carousel
-from omnipress.channels.carousel.render import block_text, render_carousel, start_engine
+from omnipress.channels.carousel.render import (
+    block_text,
+    render_carousel,
+    sources,
+    start_engine,
+)
 from omnipress.channels.carousel.rules import RULES
 from omnipress.channels.carousel.settings import SECTION, has_carousel
 
@@ -30,6 +35,7 @@ CHANNEL = Channel(
     start=start_engine,
     unreadable=unreadable,
     applies=has_carousel,
+    sources=sources,
 )
 
 __all__ = ["CHANNEL"]

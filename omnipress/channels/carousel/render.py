@@ -21,6 +21,8 @@ from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.linkedin.settings import linkedin_of
 from omnipress.channels.views import cta_view, post_view
 from omnipress.channels.weasyprint_engine import WarmWeasyPrint
+from omnipress.content.model import Project
+from omnipress.content.resolve import closure, effective_cta
 
 STYLESHEET = "carousel/carousel.css"
 TEMPLATE = "carousel/slide.html"
@@ -119,3 +121,10 @@ def render_carousel(job: Job, env: RenderEnvironment) -> Rendered:
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:
     return html_block_text(env, "carousel", block_id)
+
+
+def sources(project: Project, job: Job) -> tuple[str, ...]:
+    """The slides' blocks with what they include, and the CTA of the closing slide."""
+    settings = carousel_of(job.post)
+    slides = closure(project, list(settings.slides if settings else ()), job.channel.name)
+    return (*slides, effective_cta(project, job.post, job.campaign).id)

@@ -4,7 +4,11 @@ from omnipress.channels.base import Channel
 from omnipress.channels.linkedin.checks import check_linkedin
 from omnipress.channels.linkedin.preview import linkedin_card
 from omnipress.channels.linkedin.readback import read_linkedin
-from omnipress.channels.linkedin.render import block_text, render_linkedin
+from omnipress.channels.linkedin.render import (
+    block_text,
+    render_linkedin,
+    sources,
+)
 from omnipress.channels.linkedin.rules import RULES
 from omnipress.channels.linkedin.settings import SECTION
 
@@ -26,6 +30,7 @@ CHANNEL = Channel(
     section=SECTION,
     preview="preview/channels/linkedin.html",
     preview_card=linkedin_card,
+    sources=sources,
 )
 
 __all__ = ["CHANNEL"]

@@ -16,6 +16,7 @@ from omnipress.channels.views import cta_view, post_view
 from omnipress.content.expander import BlockExpander
 from omnipress.content.links import with_utm
 from omnipress.content.model import Block, Project
+from omnipress.content.resolve import closure, effective_cta, references_in
 from omnipress.content.schema import template_fields
 from omnipress.text.markup import Cleaning
 from omnipress.text.plaintext import markdown_to_text
@@ -108,3 +109,11 @@ def render_linkedin(job: Job, env: RenderEnvironment) -> Rendered:
 def block_text(env: RenderEnvironment, block_id: str) -> str:
     """A block's words as the LinkedIn text shows them (nested blocks included)."""
     return TextBlockRenderer(env).block(env.project.blocks[block_id])
+
+
+def sources(project: Project, job: Job) -> tuple[str, ...]:
+    """The blocks ``linkedin.body`` (or the summary standing in for it) includes, and the CTA."""
+    post = job.post
+    roots = [r.block_id for r in references_in(linkedin_of(post).body or post.summary)]
+    roots.append(effective_cta(project, post, job.campaign).id)
+    return tuple(closure(project, roots, job.channel.name))

@@ -41,9 +41,15 @@ MARKDOWN_LEFTOVERS = (
 HTML_LEFTOVERS = re.compile(r"</?[a-zA-Z][^>\n]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 
+DRAFT_LINE = re.compile(r"\ADRAFT — [^\n]*\n\n")
+"""The first line of a draft (``linkedin/post.txt`` writes it while approvals are on and the
+post is not approved): a warning to whoever would paste it, not the hook."""
+
+
 def linkedin_hook(text: str) -> str:
-    """The hook is the first paragraph: what LinkedIn shows above '…see more'."""
-    return text.split("\n\n", 1)[0].strip()
+    """The hook is the first paragraph (after a draft's warning line): what LinkedIn shows
+    above '…see more'."""
+    return DRAFT_LINE.sub("", text, count=1).split("\n\n", 1)[0].strip()
 
 
 def is_math_bold(char: str) -> bool:

@@ -9,6 +9,7 @@ from omnipress.channels.pdf.render import (
     block_text,
     onepager_html_as_built,
     render_pdf,
+    sources,
     start_engine,
 )
 from omnipress.channels.pdf.rules import RULES
@@ -35,6 +36,7 @@ CHANNEL = Channel(
     laid_out_from=onepager_html_as_built,
     unreadable=unreadable,
     listed_blocks=listed_blocks,
+    sources=sources,
 )
 
 __all__ = ["CHANNEL"]

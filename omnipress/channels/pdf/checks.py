@@ -12,6 +12,7 @@ from omnipress.channels.pdf.glyphs import describe
 from omnipress.channels.pdf.readback import PdfFacts
 from omnipress.channels.readback import contains, words
 from omnipress.channels.rules import REBUILD
+from omnipress.channels.views import draft_title
 from omnipress.content.links import URL_PATTERN, url_parts, without_utm
 from omnipress.errors import Finding, Severity
 from omnipress.text.figures import DATES
@@ -55,7 +56,7 @@ def check_pdf(pc: PostCheck, record: OutputRecord, facts: Any) -> None:
             found=clip(words(pdf.text), 120),
             hint=REBUILD,
         )
-    if pdf.metadata["title"] and pdf.metadata["title"] != ref.title:
+    if pdf.metadata["title"] and pdf.metadata["title"] not in (ref.title, draft_title(ref.title)):
         pc.add(
             record,
             "consistency.title",

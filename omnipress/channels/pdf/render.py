@@ -20,6 +20,8 @@ from omnipress.channels.pdf.rules import PDF_ONE_PAGE
 from omnipress.channels.pdf.settings import chosen_blocks
 from omnipress.channels.views import cta_view, post_view
 from omnipress.channels.weasyprint_engine import WarmWeasyPrint
+from omnipress.content.model import Project
+from omnipress.content.resolve import closure, effective_cta
 from omnipress.errors import find_line
 
 STYLESHEET = "pdf/onepager.css"
@@ -291,3 +293,15 @@ def onepager_html_as_built(
             if set(used) == built_with:
                 return html, stylesheet
     return render_onepager_html(job, env, block_ids)[0], stylesheet
+
+
+def sources(project: Project, job: Job) -> tuple[str, ...]:
+    """What the one-pager may show (all its default blocks: which fit is known only once it
+    is laid out), its CTA and boilerplate with what they include, and the author's byline."""
+    roots = [
+        *onepager_blocks(project, job.post)[0],
+        effective_cta(project, job.post, job.campaign).id,
+    ]
+    if project.site.boilerplate:
+        roots.append(project.site.boilerplate)
+    return (*closure(project, roots, job.channel.name), job.post.author)
