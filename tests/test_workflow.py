@@ -129,3 +129,19 @@ def test_the_release_gets_every_one_pager_under_a_name_of_its_own(
     }
     assert len(pdfs) == 7 + 7 and sorted(assets) == sorted(expected)
     assert all(hashlib.sha256(assets[name]).hexdigest() == h for name, h in expected.items())
+
+
+def test_a_release_cannot_be_made_from_drafts() -> None:
+    """The release job needs the build job, whose release check fails on any draft; on a tag
+    that check runs after the build and before the artifact the release attaches."""
+    jobs = workflow()["jobs"]
+    build = jobs["build"]
+    release_check = next(s for s in steps(build) if "check --release" in str(s.get("run", "")))
+    assert "refs/tags/v" in release_check["if"]
+    ran = runs(build)
+    check = f"{readme_direct_build()} check --release"
+    assert check in ran
+    assert jobs["release"]["needs"] == "build"
+    names = [id(s) for s in steps(build)]
+    upload = step_using(build, "actions/upload-artifact")
+    assert names.index(id(release_check)) < names.index(id(upload))

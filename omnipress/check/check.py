@@ -50,18 +50,21 @@ def run_check(
     jobs: int = 1,
     use_cache: bool = True,
     project: Project | None = None,
+    release: bool = False,
 ) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
     ``jobs`` worker processes check the posts whose verdict is not cached; ``use_cache=False``
     reads every file back (and leaves a fresh cache); ``project`` is an already loaded
-    content/ (the preview keeps one). Raises UsageError when there is no build to check,
+    content/ (the preview keeps one); ``release``: a draft is an error (``--release``), not
+    only a count in the summary. Raises UsageError when there is no build to check,
     ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
     from omnipress.build.builder import load_and_validate
     from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
     from omnipress.check.checkposts import check_posts
     from omnipress.check.freshness import check_files, check_stale
+    from omnipress.check.release import check_release, find_drafts
 
     started = time.perf_counter()
     manifest = read_manifest_or_explain(output)
@@ -76,4 +79,10 @@ def run_check(
     posts, read = check_posts(ctx, cache, jobs)
     cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
     cache.save(where)
-    return CheckReport(ctx.findings, files, posts, time.perf_counter() - started, read)
+    drafts = find_drafts(ctx)
+    if release:
+        check_release(ctx, drafts)
+    report = CheckReport(ctx.findings, files, posts, time.perf_counter() - started, read)
+    if drafts is not None:
+        report.drafts = len(drafts.outputs)
+    return report

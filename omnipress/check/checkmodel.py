@@ -74,6 +74,7 @@ class CheckReport:
     posts_checked: int = 0
     seconds: float = 0.0
     posts_read: list[str] = field(default_factory=list)  # checked afresh, not from the cache
+    drafts: int | None = None  # outputs not approved (None: approvals are off)
 
     @property
     def errors(self) -> list[CheckFinding]:
@@ -105,6 +106,7 @@ class CheckReport:
             "warnings": len(self.warnings),
             "files_checked": self.files_checked,
             "posts_checked": self.posts_checked,
+            **({} if self.drafts is None else {"drafts": self.drafts}),
             "findings": [f.to_dict() for f in sorted(self.findings, key=_order)],
         }
 

@@ -13,7 +13,7 @@ import os
 import time
 
 from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
-from omnipress.build.dependencies import Inputs
+from omnipress.build.dependencies import APPROVAL, Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
 from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
 from omnipress.channels import registered
@@ -190,6 +190,7 @@ def check_stale(ctx: CheckContext) -> None:
         if record.campaign is not None:
             _check_campaign(ctx, record.campaign, where)
         _check_files_read(ctx, inputs, record, where)
+        _check_approval(ctx, inputs, record, where)
         templates_changed = [
             name.replace(":", "/", 1)
             for name, built in record.depends.items()
@@ -249,6 +250,25 @@ def _check_files_read(
         ctx.add(
             "freshness.asset-hash",
             f"stale: built from an older {', '.join(changed)}",
+            hint=REBUILD,
+            **where,
+        )
+        ctx.stale_outputs.add(record.path)
+
+
+def _check_approval(ctx: CheckContext, inputs: Inputs, record: OutputRecord, where: Place) -> None:
+    """An approval given or withdrawn (or a log edited) since the build: the file carries
+    the wrong mark, a clean file that is a draft now or a draft that is approved now."""
+    for name, built in record.depends.items():
+        if not name.startswith(APPROVAL):
+            continue
+        if inputs.current_in(name, built, record.blocks, record.depends) == built:
+            continue
+        was = (record.approval or {}).get("state", "unknown")
+        ctx.add(
+            "freshness.approval",
+            f"stale: built as {'a draft' if was == 'draft' else was}; its approval state has "
+            "changed since (content/approvals.yaml)",
             hint=REBUILD,
             **where,
         )

@@ -37,6 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read every file back, even those whose verdict the last check remembers "
         "(a fresh clone, such as CI, has no cache and always does)",
     )
+    parser.add_argument(
+        "--release",
+        action="store_true",
+        help="fail (exit 1) when any output is a draft: not approved, or changed since",
+    )
     parser.add_argument("--jobs", type=positive_int, default=None, metavar="N",
                         help="check posts in N worker processes at once (default: one per "
                         f"processor core, here {default_jobs()})")  # fmt: skip
@@ -50,6 +55,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             args.templates,
             jobs=args.jobs or default_jobs(),
             use_cache=not args.no_cache,
+            release=args.release,
         )
     except ContentError as exc:
         problems = Problems(list(exc.problems))
@@ -97,6 +103,11 @@ def print_report(report: CheckReport, console: Console, output: Path) -> None:
     )
     if report.findings:
         console.print()
+    if report.drafts:
+        console.print(
+            f"note: {report.drafts} output(s) are drafts, not approved for publication "
+            "(`python build.py approvals` lists why; `check --release` fails on them)"
+        )
     console.print(
         f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in "
         f"{report.files_checked} files of {report.posts_checked} posts ({output}/, "

@@ -230,6 +230,8 @@ def load_book(
     path = root / APPROVALS_FILE
     if not path.exists() and not path.is_symlink():
         return None
+    if not path.is_symlink() and path.is_file() and path.stat().st_size == 0:
+        return ApprovalBook(path, ())  # an empty log: nothing approved yet
     text = read_text(path, problems)
     if text is None:
         return ApprovalBook(path, ())
