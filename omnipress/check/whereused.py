@@ -14,6 +14,7 @@ from typing import Any
 from omnipress.build.manifest import Manifest, sha256_of
 from omnipress.build.output_files import read_output_file
 from omnipress.channels import by_name
+from omnipress.content.approval_status import source_status
 from omnipress.content.model import Project
 from omnipress.content.resolve import children_of, effective_cta, post_texts, references_in
 from omnipress.content.schema import section_blocks
@@ -46,6 +47,8 @@ class WhereUsed:
     uses: list[Use] = field(default_factory=list)
     unbuilt_posts: list[str] = field(default_factory=list)  # include it now, built before
     note: str = ""
+    # approvals on: "approved", or what holds it back ("not approved by legal"); else None
+    approval: str | None = None
 
     def __post_init__(self) -> None:
         make_printable(self)
@@ -85,6 +88,7 @@ def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
         )
     ]
     posts = sorted({use.post for use in uses})
+    status = source_status(project, f"block:{block_id}") if project else None
     return WhereUsed(
         block_id=block_id,
         block_type=block.type if block else recorded.get("type"),
@@ -97,6 +101,7 @@ def where_used(block_id: str, output: Path, content: Path) -> WhereUsed:
         uses=uses,
         unbuilt_posts=sorted(_content_users(project, block_id) - set(posts)) if project else [],
         note=note or ("" if block or project is None else "the block is no longer in content/"),
+        approval=status.summary if status else None,
     )
 
 

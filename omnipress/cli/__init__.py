@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from omnipress.cli import approve, build, check, new, serve, where_used
+from omnipress.cli import approvals, approve, build, check, new, serve, where_used
 from omnipress.cli.options import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, print_problems
 from omnipress.errors import ContentError, Problems, UsageError, printable
 
@@ -113,6 +113,14 @@ COMMANDS: dict[str, Command] = {
         "text afterwards and the approval no longer counts.",
         add_arguments=approve.add_arguments,
         run=approve.run,
+    ),
+    "approvals": Command(
+        help="list every block and post with its approval state, and what changed since",
+        description="Every block and post (or the IDs given) with, for each role site.yaml "
+        "requires: approved (by whom, when), changed since approval (with a diff of exactly "
+        "what changed since the approved text) or never approved.",
+        add_arguments=approvals.add_arguments,
+        run=approvals.run,
     ),
     "serve": Command(
         help="preview every channel in the browser; rebuilds when you save",

@@ -41,6 +41,10 @@ def print_where_used(result: WhereUsed, console: Console) -> None:
     kind = f"{result.block_type} block" if result.block_type else "block"
     out(f"[bold]{escape(result.block_id)}[/bold] ({kind}, {escape(result.path or '?')})")
     out(f"current hash: {result.current_hash or 'unknown'}")
+    if result.approval is not None:
+        style = "green" if result.approval == "approved" else "red"
+        out(f"approval: [{style}]{escape(result.approval)}[/{style}] "
+            "(`python build.py approvals` shows who and what changed)")  # fmt: skip
     if result.note:
         out(f"[yellow]note:[/yellow] {escape(result.note)}")
     if not result.uses:
