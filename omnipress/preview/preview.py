@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from omnipress.build.builder import plan_jobs
 from omnipress.build.manifest import Manifest
 from omnipress.channels import registered
+from omnipress.channels.approval import output_sources
 from omnipress.channels.views import display_date
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckFinding
+from omnipress.content.approval_status import CHANGED, WORDS, all_statuses, approved_by
 from omnipress.content.model import Project
 from omnipress.errors import Problem, Severity
 from omnipress.preview.files import read_output, read_output_text
@@ -200,6 +203,44 @@ class PostPage:
     account_initials: str
     status: CheckStatus
     check_note: str
+    approvals: tuple[ApprovalView, ...] = ()  # the post and each block it uses (approvals on)
+
+    @property
+    def drafted(self) -> bool:
+        """Something is not approved: the approval section opens by itself."""
+        return any(item.state != "approved" for item in self.approvals)
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """One source's review state as the post page shows it: per role who approved it and
+    when, or what is missing; for a changed source the diff since the approved text."""
+
+    source: str
+    state: str  # approved, changed, missing: also its CSS class
+    summary: str
+    roles: tuple[str, ...]  # "medical: approved by Dr Roe, 2026-12-01T22:00:00Z"
+    diff: tuple[str, ...]
+    text_missing: bool  # changed, and the approved text was not kept
+
+
+def approval_views(project: Project, slug: str, campaign: str | None) -> tuple[ApprovalView, ...]:
+    """The post and every block its outputs (or its campaign variant's) are made from."""
+    sources: dict[str, None] = {}
+    for job in plan_jobs(project, slug):
+        if (job.campaign.name if job.campaign else None) in (None, campaign):
+            sources.update(dict.fromkeys(output_sources(project, job)))
+    views = []
+    for status in all_statuses(project, list(sources)):
+        roles = tuple(
+            f"{r.role}: {WORDS[r.state]}" + (f" by {approved_by(r.approval)}" if r.approval else "")
+            for r in status.roles
+        )
+        diff = next((r.diff for r in status.roles if r.diff), ())
+        missing = any(r.state == CHANGED and not r.text_on_file for r in status.roles)
+        views.append(ApprovalView(status.source, status.state, status.summary, roles, diff,
+                                  missing and not diff))  # fmt: skip
+    return tuple(views)
 
 
 def initials(name: str) -> str:
@@ -351,6 +392,7 @@ def post_page(
         account_initials=initials(project.site.name),
         status=summary.status,
         check_note=checks.note,
+        approvals=approval_views(project, slug, campaign),
     )
 
 
