@@ -6,10 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from omnipress.build.builder import load_and_validate
 from omnipress.content.approval_log import store_approved_text
 from omnipress.content.approvals import source_sha256
+from omnipress.errors import Problems
+from omnipress.preview.live_project import LiveProject
 from tests.conftest import CONTENT
 from tests.previewing import running_preview, seed_output
 from tests.test_approval_drafts import approve, turn_on
@@ -50,3 +54,30 @@ def test_nothing_is_shown_while_approvals_are_off(example_output: Path, tmp_path
     with running_preview(tmp_path / "output") as live:
         page = BeautifulSoup(live.text(f"/post/{SLUG}/"), "html.parser")
     assert page.select_one("details.approvals") is None
+
+
+@pytest.mark.parametrize("change", ["edit", "approve"])
+def test_the_live_project_of_serve_follows_a_saved_block_or_the_log(
+    tmp_path: Path, change: str
+) -> None:
+    """serve re-reads only the saved file: the approvals it keeps must follow it (a saved
+    block has another hash; a saved log is read again), as a full load would."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    turn_on(content)
+    approve(content)
+    live = LiveProject(content)
+    live.update()
+    block = content / "blocks/stat-trial-phases.md"
+    if change == "edit":
+        block.write_text(block.read_text().replace("4", "5", 1))
+        saved = block
+    else:
+        (content / "approvals.yaml").write_text("")
+        saved = content / "approvals.yaml"
+    loaded = live.update([saved])
+    fresh = load_and_validate(content, Problems())
+    assert loaded.project.approvals is not None and fresh.approvals is not None
+    assert loaded.project.approvals.hashes == fresh.approvals.hashes
+    source = "block:stat-trial-phases"
+    assert loaded.project.approvals.holding(source) == fresh.approvals.holding(source) is not None

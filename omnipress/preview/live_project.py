@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from omnipress.content import loader
+from omnipress.content.approvals import APPROVALS_FILE, Approvals
+from omnipress.content.loader import load_approvals
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
 from omnipress.errors import ContentError, Problem, Problems
@@ -157,6 +159,7 @@ def updated(last: Loaded, changed: Iterable[Path]) -> Loaded:
             by_name[name] = item
         replaced[kind.attribute] = by_name
     project = dataclasses.replace(project, unreadable=frozenset(), **replaced)
+    project = dataclasses.replace(project, approvals=approvals_now(project))
     references = Problems()
     check_references(project, references)
     if references.errors:
@@ -164,6 +167,18 @@ def updated(last: Loaded, changed: Iterable[Path]) -> Loaded:
     in_order = [w for path in sorted(file_warnings) for w in file_warnings[path]]
     warnings = (*last.other_warnings, *in_order, *references.items)
     return Loaded(project, warnings, tuple(reread), False, file_warnings, last.other_warnings)
+
+
+def approvals_now(project: Project) -> Approvals:
+    """The approvals read again against the files as they are now: a saved block has another
+    hash (approved or not any more), and the log is checked against the ids that exist. Its
+    warnings were said by the full load; an error takes one to say it."""
+    problems = Problems()
+    approvals = load_approvals(project.root, project.site, project.blocks, project.posts, set(),
+                               problems)  # fmt: skip
+    if problems.errors:
+        raise NeedsFullLoad(project.root / APPROVALS_FILE)
+    return approvals
 
 
 class LiveProject:
