@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,17 @@ class ApprovalBook:
     def latest(self, source: str, role: str) -> Approval | None:
         """The approval that decides: the newest for this source and role (the later line
         when two are as new)."""
-        found = [(a.at, a.line, a) for a in self.entries if a.source == source and a.role == role]
-        return max(found, key=lambda item: (item[0], item[1]))[2] if found else None
+        return self.deciding.get((source, role))
+
+    @cached_property
+    def deciding(self) -> dict[tuple[str, str], Approval]:
+        """(source, role) -> the newest approval, found once: every output asks."""
+        found: dict[tuple[str, str], Approval] = {}
+        for entry in self.entries:
+            key = (entry.source, entry.role)
+            if key not in found or (entry.at, entry.line) >= (found[key].at, found[key].line):
+                found[key] = entry
+        return found
 
     def history(self, source: str) -> list[Approval]:
         return [a for a in self.entries if a.source == source]
@@ -155,6 +165,17 @@ class Approvals:
         return bool(self.required)
 
     def holding(self, source: str) -> Holding | None:
+        """What keeps ``source`` from being approved now (None: nothing), worked out once per
+        source: a build asks for every output."""
+        if source not in self._holding:
+            self._holding[source] = self._hold(source)
+        return self._holding[source]
+
+    @cached_property
+    def _holding(self) -> dict[str, Holding | None]:
+        return {}
+
+    def _hold(self, source: str) -> Holding | None:
         current = self.hashes.get(source)
         missing: list[str] = []
         changed: list[str] = []
