@@ -36,7 +36,8 @@ def test_the_post_page_shows_each_sources_state_and_the_diff(
     with running_preview(tmp_path / "output", content=content) as live:
         page = BeautifulSoup(live.text(f"/post/{SLUG}/"), "html.parser")
     section = page.select_one("details.approvals")
-    assert section is not None and section.has_attr("open")
+    assert section is not None and section.summary is not None
+    assert "draft: 1 of 8 sources not approved" in section.summary.get_text()
     items = {li.strong.get_text(): li for li in section.select("li.approval")}
     assert f"post:{SLUG}" in items and "block:cta-rfi" in items
     assert "block:stat-engagement-models" not in items  # another post's block

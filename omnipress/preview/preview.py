@@ -206,9 +206,12 @@ class PostPage:
     approvals: tuple[ApprovalView, ...] = ()  # the post and each block it uses (approvals on)
 
     @property
-    def drafted(self) -> bool:
-        """Something is not approved: the approval section opens by itself."""
-        return any(item.state != "approved" for item in self.approvals)
+    def approval_summary(self) -> str:
+        """One line above the details, which stay folded so the channels keep the page."""
+        held = sum(item.state != "approved" for item in self.approvals)
+        if not held:
+            return f"approved: all {len(self.approvals)} sources"
+        return f"draft: {held} of {len(self.approvals)} sources not approved as they read now"
 
 
 @dataclass(frozen=True)
