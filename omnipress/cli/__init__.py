@@ -1,4 +1,4 @@
-"""The command line: ``python build.py [build|check|where-used|serve|new] …``.
+"""The command line: ``python build.py [build|check|where-used|approve|approvals|serve|new] …``.
 
 Exit codes (DESIGN.md): 0 success, 1 content or check failure with a clear report, 2 usage
 error. A user's mistake never prints a traceback; ``--debug`` shows one for developers.
