@@ -15,6 +15,7 @@ from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.carousel import CHANNEL as CAROUSEL
 from omnipress.channels.carousel.render import carousel_engine, slide_html
 from omnipress.check.check import run_check
+from omnipress.cli import main
 from omnipress.content.loader import load_project
 from omnipress.errors import Problems
 from tests.conftest import CONTENT, TEMPLATES
@@ -167,6 +168,22 @@ def test_a_block_type_that_cannot_be_a_slide_is_named(
     code, said = project.build(capsys)
     assert code == 1
     assert "a boilerplate block ('about') cannot be a slide" in said
+
+
+def test_a_slide_that_cannot_be_is_reported_once_for_a_post_in_two_campaigns(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error is about the post's front matter: its campaign variants must not repeat it."""
+    slug = "contract-vs-clinical-research-organisation"  # in both fixture campaigns
+    path = project_copy / f"content/posts/{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("slides: [", "slides: [boilerplate-company, ", 1), "utf-8")
+    paths = {name: str(project_copy / name) for name in ("content", "templates", "output")}
+    code = main(["build", *(f"--{name}={path}" for name, path in paths.items())])
+    said = capsys.readouterr().err
+    assert code == 1
+    assert said.count("cannot be a slide") == 1, said
+    assert f"the carousel of {slug!r}: a boilerplate block" in " ".join(said.split())
 
 
 @pytest.mark.parametrize(

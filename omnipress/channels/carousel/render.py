@@ -64,8 +64,9 @@ def slide_html(job: Job, env: RenderEnvironment) -> tuple[list[tuple[Slide, str]
     for block in shown:
         if block.type not in SLIDE_TYPES:
             env.problems.error(
-                f"the carousel of {job.named}: a {block.type} block ({block.id!r}) cannot be a "
-                "slide",
+                # the post's own front matter, the same for every campaign variant: said once
+                f"the carousel of {post.slug!r}: a {block.type} block ({block.id!r}) cannot be "
+                "a slide",
                 post.path,
                 post.line_of("carousel.slides", "carousel"),
                 hint="carousel.slides lists " + ", ".join(SLIDE_TYPES) + " blocks",
