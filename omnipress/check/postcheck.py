@@ -7,6 +7,7 @@ its reference, its ``add`` and the text comparisons below; ``consistency`` runs 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,7 +206,7 @@ class PostCheck:
             hint=self.block_hint(block),
         )
 
-    def check_figures(self, record: OutputFile, text: str) -> None:
+    def check_figures(self, record: OutputFile, text: str, printed: Iterable[str] = ()) -> None:
         project = self.ctx.project
         post, site = self.post, project.site
         sources = [
@@ -223,7 +224,7 @@ class PostCheck:
             if block is not None:
                 sources += [block.body, *block.variants.values(), *strings_in(block.fields)]
         allowed = figure_values(sources)
-        for figure in figures_in(text, ignore=[site.legal]):
+        for figure in figures_in(text, ignore=[site.legal, *printed]):
             if figure.value not in allowed:
                 self.add(
                     record,

@@ -8,6 +8,7 @@ URLs, and numbers glued to letters (guideline names such as ICH E6(R3), product 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,13 +41,25 @@ class Figure:
     context: str  # the words around it, for the report
 
 
+@functools.lru_cache(maxsize=256)
+def _wrapped(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"\s*".join(re.escape(character) for character in "".join(phrase.split())))
+
+
+def without_phrases(text: str, phrases: Iterable[str]) -> str:
+    """``text`` with each phrase cut out even where a line break split it anywhere: a PDF's
+    text layer gives a long address wrapped on a slide as ``…/post- 0008/``, which would
+    otherwise leave ``0008`` behind as a figure."""
+    for phrase in phrases:
+        if phrase.strip():
+            text = _wrapped(phrase).sub(" ", text)
+    return text
+
+
 def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
-    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line)."""
-    flat = " ".join(text.split())
-    for phrase in ignore:
-        phrase = " ".join(phrase.split())
-        if phrase:
-            flat = flat.replace(phrase, " ")
+    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line,
+    the addresses an output prints), wherever line breaks fall in them."""
+    flat = " ".join(without_phrases(text, ignore).split())
     flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
     found = []
     for match in FIGURE.finditer(flat):
