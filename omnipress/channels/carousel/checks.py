@@ -27,6 +27,13 @@ def unreadable(facts: Any) -> Finding | None:
 def check_carousel(pc: PostChecker, record: OutputFile, facts: Any) -> None:
     carousel: CarouselFacts = facts
     text = carousel.text
+    if carousel.unembedded_fonts:  # only the file can tell: check's alone, as the one-pager's
+        pc.add(
+            record,
+            "carousel.fonts",
+            "fonts not embedded: " + ", ".join(carousel.unembedded_fonts),
+            hint="use fonts WeasyPrint can embed (installed or @font-face)",
+        )
     if not contains(text, pc.ref.title):
         cover = carousel.texts[0] if carousel.texts else ""
         pc.add(
