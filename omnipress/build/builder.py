@@ -33,6 +33,7 @@ from omnipress.build.writer import (
     build_lock,
     needs_recovery,
     recover_interrupted_swap,
+    wait_for_deletions,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
 from omnipress.content.loader import load_project
@@ -187,6 +188,7 @@ def build(
     *,
     project: Project | None = None,
     warm: WarmRenderers | None = None,
+    delete_in_background: bool = False,
 ) -> BuildReport:
     """Build everything (or ``--only`` one post or campaign) into ``options.output``.
 
@@ -194,8 +196,11 @@ def build(
     that keeps it between builds (the preview re-reads only the files a save changed); its
     load warnings are then the caller's to show. ``warm``: renderers kept between builds by
     that caller; a save that changes a few outputs then renders them here, warm, rather than
-    starting worker processes that would each start WeasyPrint again."""
+    starting worker processes that would each start WeasyPrint again.
+    ``delete_in_background``: the replaced output is deleted while the caller goes on (see
+    :meth:`StagedOutput.commit`); the next build waits for it."""
     started = time.perf_counter()
+    wait_for_deletions()
     refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
     if needs_recovery(output):  # a killed build's output is put back even if this one fails
@@ -237,7 +242,7 @@ def build(
                 for c in project.campaigns.values()
             }
             staged.write(MANIFEST_NAME, manifest.to_json().encode("utf-8"))
-            staged.commit()
+            staged.commit(delete_in_background)
         except BaseException:
             staged.discard()
             raise

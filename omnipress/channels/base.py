@@ -128,11 +128,14 @@ def make_jinja(templates: Path) -> jinja2.Environment:
 @dataclass
 class WarmRenderers:
     """What a long-lived process (the preview) keeps between builds: the WeasyPrint engine,
-    which costs a second or more to start. It depends on the templates and on content/'s
-    images alone, so its keeper drops it when one of those changes. Caches of content (the
+    which costs a second or more to start, and the Jinja environment with its compiled
+    templates (a fifth of a second to compile again on every save). Both depend on the
+    templates and on content/'s images alone, so the keeper drops them when one of those
+    changes (and Jinja itself reloads a template whose file changed). Caches of content (the
     Markdown of a block) are never kept: a block may change between builds."""
 
     engines: dict[str, Engine] = field(default_factory=dict)  # by channel name
+    jinja: dict[Path, jinja2.Environment] = field(default_factory=dict)  # by templates folder
 
 
 @dataclass
@@ -158,7 +161,10 @@ class RenderEnvironment:
     @property
     def jinja(self) -> jinja2.Environment:
         if self._jinja is None:
-            self._jinja = make_jinja(self.templates)
+            kept = self.warm.jinja if self.warm is not None else {}
+            if self.templates not in kept:
+                kept[self.templates] = make_jinja(self.templates)
+            self._jinja = kept[self.templates]
         return self._jinja
 
     @property
