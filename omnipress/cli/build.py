@@ -38,6 +38,7 @@ def positive_int(text: str) -> int:
 def run(args: argparse.Namespace, console: Console) -> int:
     from omnipress.build.builder import BuildOptions, build
     from omnipress.build.progress import BuildProgress, summary
+    from omnipress.check.seed import seed_verdicts
 
     options = BuildOptions(
         content=args.content,
@@ -45,9 +46,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
         output=args.output,
         only=args.only,
         jobs=args.jobs or default_jobs(),
+        keep_facts=True,
     )
     with BuildProgress(console) as progress:
         report = build(options, progress)
+    seed_verdicts(args.output, args.templates, report, options.jobs)
     print_problems(console, report.warnings.warnings, Path.cwd())
     console.print(
         f"{summary(len(report.built), len(report.reused), report.seconds)} → {args.output}/",

@@ -113,8 +113,9 @@ def render_carousel(job: Job, env: RenderEnvironment) -> Rendered:
             )
         laid_out.append(document)
     data = engine.write(laid_out)
-    report_rules(job, env, read_carousel(data))
-    return Rendered(data, used, engine.files)
+    facts = read_carousel(data)
+    report_rules(job, env, facts)
+    return Rendered(data, used, engine.files, facts)
 
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:
