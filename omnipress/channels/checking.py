@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from omnipress.channels.readback import comparable, words
-from omnipress.content.model import Block, Project
+from omnipress.content.model import Block, Post, Project
 from omnipress.errors import Finding, Severity
 
 
@@ -65,6 +65,8 @@ class PostChecker(Protocol):
     def ref(self) -> Reference: ...
     @property
     def project(self) -> Project: ...
+    @property
+    def post(self) -> Post: ...
 
     def add(
         self,
