@@ -8,6 +8,7 @@ URLs, and numbers glued to letters (guideline names such as ICH E6(R3), product 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,17 +41,23 @@ class Figure:
     context: str  # the words around it, for the report
 
 
-def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
-    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line)."""
+def _claims(text: str, ignore: Iterable[str]) -> str:
+    """The text where figures are looked for: whitespace collapsed, without dates, URLs and
+    the ``ignore`` phrases."""
     flat = " ".join(text.split())
     for phrase in ignore:
         phrase = " ".join(phrase.split())
         if phrase:
             flat = flat.replace(phrase, " ")
-    flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+    return DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+
+
+def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
+    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line)."""
+    flat = _claims(text, ignore)
     found = []
     for match in FIGURE.finditer(flat):
-        before = flat[: match.start()].split()[-5:]
+        before = flat[: match.start()].rsplit(None, 5)[-5:]  # the last five words
         after = flat[match.end() :].split()[:5]
         context = " ".join(
             [
@@ -83,4 +90,13 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def figure_values(texts: Iterable[str]) -> set[str]:
-    return {figure.value for text in texts for figure in figures_in(text)}
+    """The figures of all ``texts``: what a channel's figures may be."""
+    return {value for text in texts for value in _values_in(text)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _values_in(text: str) -> frozenset[str]:
+    """The figures of one text, without their context: a post's body and its blocks are the
+    sources of each of its outputs' figures, and a block's of every post that uses it."""
+    flat = _claims(text, ())
+    return frozenset(" ".join(match.group(0).split()) for match in FIGURE.finditer(flat))
