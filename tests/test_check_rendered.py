@@ -421,6 +421,9 @@ def test_characters_the_design_adds_are_blamed_on_the_template(
     assert main(["build", *paths, "--output", str(tmp_path / "output")]) == 0
     err = capsys.readouterr().err
     printed = " ".join(err.split())
-    assert f"onepager.html:{line}: warning: the one-pager's design" in printed
+    assert (
+        f"onepager.html:{line}: warning: the one-pager of 'test-post': 1 character(s) print as "
+        f"empty boxes in the PDF one-pager: {EMOJI} U+1F680 (in the one-pager's design)"
+    ) in printed, printed
     boxes = [text for text in err.splitlines() if "U+1F680" in text]
     assert boxes and not any("test-post.md" in text for text in boxes)
