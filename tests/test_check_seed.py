@@ -211,3 +211,29 @@ def test_a_rebuild_that_reuses_a_post_keeps_its_verdict_without_reading_it(
     with monkeypatch.context() as patched:
         nothing_read_back(patched)
         assert check(tmp_path).posts_read == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_facts_a_build_keeps_are_those_check_reads_back(tmp_path: Path, jobs: int) -> None:
+    """Every channel's kept facts equal its read-back of the file written: a renderer that
+    kept other facts (the layout's, say) would seed verdicts a read-back could contradict."""
+    from omnipress.build.builder import BuildOptions, build
+    from omnipress.channels import by_name
+
+    with_warnings(tmp_path)
+    report = build(BuildOptions(tmp_path / "content", tmp_path / "templates",
+                                tmp_path / "output", jobs=jobs, keep_facts=True))  # fmt: skip
+    assert report.manifest is not None
+    records = {r.path: r for r in report.manifest.outputs}
+    assert set(report.facts) == set(records) == set(report.built)
+    channels = set()
+    for path, kept in report.facts.items():
+        channel = by_name(records[path].channel)
+        assert channel is not None and channel.read_back is not None
+        read = channel.read_back((tmp_path / "output" / path).read_bytes())
+        assert kept == read, path
+        assert getattr(kept, "problem", None) == getattr(read, "problem", None), path
+        channels.add(channel.name)
+    assert channels == {"blog", "pdf", "linkedin", "card", "carousel"}
+    assert not build(BuildOptions(tmp_path / "content", tmp_path / "templates",
+                                  tmp_path / "output", keep_facts=True)).facts  # fmt: skip
