@@ -237,3 +237,31 @@ def test_the_facts_a_build_keeps_are_those_check_reads_back(tmp_path: Path, jobs
     assert channels == {"blog", "pdf", "linkedin", "card", "carousel"}
     assert not build(BuildOptions(tmp_path / "content", tmp_path / "templates",
                                   tmp_path / "output", keep_facts=True)).facts  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["check_stale", "run_posts", "post_key"])
+def test_ctrl_c_while_seeding_says_the_build_is_complete(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    """The build has replaced output/ by then: 'output/ was left as it was' would be false."""
+    from omnipress.check import seed
+    from omnipress.cli.options import EXIT_INTERRUPTED
+
+    def interrupt(*_args: object, **_kwargs: object) -> Any:
+        raise KeyboardInterrupt
+
+    fixture(tmp_path)
+    monkeypatch.setattr(seed, where, interrupt)
+    code = main(["build", "--content", str(tmp_path / "content"), "--templates",
+                 str(tmp_path / "templates"), "--output", str(tmp_path / "output")])  # fmt: skip
+    said = " ".join(capsys.readouterr().err.split())
+    assert code == EXIT_INTERRUPTED
+    assert "Interrupted after the build:" in said and "is complete" in said, said
+    assert "left as it was" not in said and "Traceback" not in said
+    assert (tmp_path / "output/manifest.json").is_file()
+    assert not cache_path(tmp_path / "output").exists()
+    monkeypatch.undo()
+    assert check(tmp_path).ok  # nothing kept: check reads every file back, and passes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from omnipress.cli.options import EXIT_OK, add_paths, print_problems
+from omnipress.cli.options import EXIT_INTERRUPTED, EXIT_OK, add_paths, print_problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +50,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     )
     with BuildProgress(console) as progress:
         report = build(options, progress)
-    seed_verdicts(args.output, args.templates, report, options.jobs)
+    try:
+        seed_verdicts(args.output, args.templates, report, options.jobs)
+        interrupted = False
+    except KeyboardInterrupt:  # output/ is complete: only check's head start is lost
+        interrupted = True
     print_problems(console, report.warnings.warnings, Path.cwd())
     console.print(
         f"{summary(len(report.built), len(report.reused), report.seconds)} → {args.output}/",
@@ -58,4 +62,13 @@ def run(args: argparse.Namespace, console: Console) -> int:
         soft_wrap=True,
         markup=False,
     )
+    if interrupted:
+        console.print(
+            f"Interrupted after the build: {args.output}/ is complete, but its verdicts were "
+            "not kept for `check`, which will read every file back",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_OK
