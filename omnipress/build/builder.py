@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from omnipress import __version__
 from omnipress.build.dependencies import (
@@ -56,6 +57,9 @@ class BuildOptions:
     output: Path = Path("output")
     only: str | None = None
     jobs: int = 1
+    # keep what each rendered output's read-back gives (``BuildReport.facts``): the cli hands
+    # it to ``check`` as its verdicts (check/seed.py); the build itself never needs it
+    keep_facts: bool = False
 
 
 @dataclass
@@ -65,6 +69,8 @@ class BuildReport:
     warnings: Problems = field(default_factory=Problems)
     seconds: float = 0.0
     manifest: Manifest | None = None
+    project: Project | None = None  # the content it was built from
+    facts: dict[str, Any] = field(default_factory=dict)  # path -> facts, with ``keep_facts``
 
 
 Progress = Callable[[int, int, str], None]
@@ -214,7 +220,8 @@ def build(
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)
         report = BuildReport(warnings=problems)
-        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm)
+        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
+                                keep_facts=options.keep_facts)  # fmt: skip
         jobs = plan_jobs(project, options.only)
         previous = read_manifest(output)
         previous_records = previous.by_path() if previous else {}
@@ -247,6 +254,7 @@ def build(
             staged.discard()
             raise
         report.manifest = manifest
+        report.project = project
         report.seconds = time.perf_counter() - started
         return report
 
@@ -293,6 +301,7 @@ class RenderPlan:
                 [self.jobs[i] for i in to_render],
                 min(self.workers, len(to_render)),
                 lambda position, outcome: self.finish(to_render[position], outcome),
+                self.env.keep_facts,
             )
         else:
             with rendering_gc():
@@ -323,6 +332,8 @@ class RenderPlan:
         for index, job in enumerate(self.jobs):
             outcome = self.outcomes[index]
             (report.built if index in rendered else report.reused).append(job.path)
+            if outcome.facts is not None:
+                report.facts[job.path] = outcome.facts
             problems.extend(outcome.problems)
             for path, cleaning in outcome.cleaning.items():
                 if not (cleaning.removed or cleaning.refused_paths):

@@ -33,6 +33,9 @@ class Rendered:
     data: bytes
     blocks: tuple[str, ...]
     files: tuple[Path, ...] = ()  # files read besides templates and blocks (PDF: CSS, images)
+    # what the channel's read-back gives for ``data``, when the renderer already has it (it
+    # judged its rules by it): the build hands it to ``check`` instead of reading it back
+    facts: Any = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,8 @@ class RenderEnvironment:
     plain: dict[str, tuple[str, Cleaning]] = field(default_factory=dict)  # Markdown -> text
     notices: Problems = field(default_factory=Problems)  # about this process, not one output
     warm: WarmRenderers | None = None
+    # keep each output's read-back facts for the check's verdicts (see check/seed.py)
+    keep_facts: bool = False
 
     @property
     def jinja(self) -> jinja2.Environment:

@@ -129,6 +129,9 @@ class CheckContext:
     # what the post being checked looked up in output/ besides its files: path -> is a file
     probes: dict[str, bool] = field(default_factory=dict)
     cache: FileProofs | None = None  # what the last check found, see check.checkcache
+    # the facts of the files the build has just rendered, by path (check.seed): used instead
+    # of reading those files back; empty in a ``check`` run, which reads every file it judges
+    known: dict[str, Any] = field(default_factory=dict)
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(

@@ -68,7 +68,9 @@ class PostCheck:
                 found = next(
                     (r for r in records if r.channel == channel.name and r.campaign is None), None
                 )
-                if found is not None and (data := self.read(found)) is not None:
+                if found is not None and found.path in ctx.known:
+                    self.reference_record, self.blog = found, ctx.known[found.path]
+                elif found is not None and (data := self.read(found)) is not None:
                     assert channel.read_back is not None  # the registry refuses a channel without
                     self.reference_record, self.blog = found, channel.read_back(data)
                 break

@@ -56,14 +56,20 @@ def without_phrases(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
-def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
-    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line,
-    the addresses an output prints), wherever line breaks fall in them."""
+def _claims(text: str, ignore: Iterable[str]) -> str:
+    """The text where figures are looked for: whitespace collapsed, without dates, URLs and
+    the ``ignore`` phrases (a legal line, the addresses an output prints), wherever line
+    breaks fall in them."""
     flat = " ".join(without_phrases(text, ignore).split())
-    flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+    return DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+
+
+def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
+    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases."""
+    flat = _claims(text, ignore)
     found = []
     for match in FIGURE.finditer(flat):
-        before = flat[: match.start()].split()[-5:]
+        before = flat[: match.start()].rsplit(None, 5)[-5:]  # the last five words
         after = flat[match.end() :].split()[:5]
         context = " ".join(
             [
@@ -96,4 +102,13 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def figure_values(texts: Iterable[str]) -> set[str]:
-    return {figure.value for text in texts for figure in figures_in(text)}
+    """The figures of all ``texts``: what a channel's figures may be."""
+    return {value for text in texts for value in _values_in(text)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _values_in(text: str) -> frozenset[str]:
+    """The figures of one text, without their context: a post's body and its blocks are the
+    sources of each of its outputs' figures, and a block's of every post that uses it."""
+    flat = _claims(text, ())
+    return frozenset(" ".join(match.group(0).split()) for match in FIGURE.finditer(flat))
