@@ -31,6 +31,11 @@ class CheckFinding(Finding):
     post: str | None  # slug, or None for site-wide findings
     channel: str | None  # a channel's name, or None
     file: str | None  # relative to output/
+    # a finding in what a marketer wrote (house style, claims): the content file, e.g.
+    # "content/posts/x.md", and the 1-based line and column of the words it is about
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
 
     @classmethod
     def at(
@@ -38,6 +43,9 @@ class CheckFinding(Finding):
     ) -> CheckFinding:
         shared = {spec.name: getattr(finding, spec.name) for spec in fields(Finding)}
         return cls(**shared, post=post, channel=channel, file=file)
+
+    def with_source(self, source: str, line: int | None, column: int | None) -> CheckFinding:
+        return replace(self, source=source, line=line, column=column)
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in JSON_FIELDS}
@@ -58,6 +66,9 @@ JSON_FIELDS = (
     "post",
     "channel",
     "file",
+    "source",
+    "line",
+    "column",
     "message",
     "expected",
     "found",
@@ -84,6 +95,10 @@ class CheckReport:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
+    def suggestions(self) -> list[CheckFinding]:
+        return [f for f in self.findings if f.severity is Severity.SUGGESTION]
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -95,22 +110,29 @@ class CheckReport:
         return groups
 
     def strict(self) -> CheckReport:
-        """The same report with every warning counted as an error (``--strict``)."""
-        return replace(self, findings=[replace(f, severity=Severity.ERROR) for f in self.findings])
+        """The same report with every warning counted as an error (``--strict``); a
+        suggestion stays one: it is the house style's advice, never a failure."""
+        return replace(self, findings=[
+            replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f
+            for f in self.findings
+        ])  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "suggestions": len(self.suggestions),
             "files_checked": self.files_checked,
             "posts_checked": self.posts_checked,
             "findings": [f.to_dict() for f in sorted(self.findings, key=_order)],
         }
 
 
-def _order(finding: CheckFinding) -> tuple[str, str, str, str]:
-    return (finding.post or "", finding.channel or "", finding.file or "", finding.rule)
+def _order(finding: CheckFinding) -> tuple[str, str, str, str, str, int, int]:
+    return (finding.post or "", finding.channel or "", finding.file or "", finding.source or "",
+            finding.rule if finding.source is None else "", finding.line or 0,
+            finding.column or 0)  # fmt: skip
 
 
 @dataclass

@@ -1,0 +1,148 @@
+"""Sourced claims: the figures in a text that a reader would take as a claim.
+
+In regulated marketing a figure a reader sees must have a source on file, and the place for a
+figure with its source is a ``stat`` block. A figure written straight into prose has none, so
+the rule ``claims.unsourced-figure`` reports it. What counts (the README says the same):
+
+- a percentage: ``40%``, ``40 %``, ``12.5 per cent``, ``forty per cent``;
+- a multiplier: ``3×``, ``3x``, ``3-fold``, ``threefold``, ``three times more`` (or faster,
+  as, the …), ``twice as``, ``twice the``;
+- a count with a unit: a number in digits followed by a plural noun, with at most two words
+  between (``120 studies``, ``3,000 enrolled patients``, ``12 weeks``, ``40 CROs``).
+
+What does not: dates and years (1900–2100 on their own), trial phases (``phase 3``,
+``Phase II``), numbered labels (``Part 11``, ``Annex 11``, ``ISO 9001``, ``Section 4``, ``Top
+10``), guideline and product names glued to letters (``ICH E9``, ``E6(R3)``, ``COVID-19``),
+version numbers, list and heading numbering, footnote numbers, ratios such as ``24/7``,
+numbers in words other than the percentages and multipliers above (``one of the``, ``three
+questions``), money, and anything in code, a link's target or an address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from omnipress.text.figures import MONTHS, figure_matches
+from omnipress.text.prose import blank, readable
+
+NUMBER_WORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|a\ hundred|one\ hundred|hundred)"
+)
+COMPARATIVE = (
+    r"(?:as|the|more|less|fewer|greater|higher|lower|faster|slower|quicker|larger|smaller"
+    r"|bigger|better|cheaper|longer|shorter|likelier|likely|often|many|much)"
+)
+WORD_CLAIMS = re.compile(
+    rf"\b{NUMBER_WORD}\s+(?:per\s+cent|percent)\b"
+    rf"|\b{NUMBER_WORD}(?:-?fold)\b"
+    rf"|\b(?:twice|{NUMBER_WORD}\s+times)\s+{COMPARATIVE}\b",
+    re.IGNORECASE,
+)
+"""The claims written in words: percentages and multipliers (a count in words, "three
+questions", reads as prose, not as a figure to source)."""
+
+MULTIPLIER_AFTER = re.compile(rf"\s?(?:×|x\b|-?fold\b)|\s+times\s+{COMPARATIVE}\b", re.IGNORECASE)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FUNCTION_WORDS = _words(
+    "a an the of in on at to for from by with and or but as is was are were be been has have "
+    "had its this that these those than then per our your their his her we you they it "
+    "all each every both either some any no not more less most least over under into onto "
+    "within between across about around after before since until during via"
+)
+NOT_NOUNS = _words(
+    "is was has its this thus yes us as his hers ours yours theirs various previous "
+    "plus less unless across whereas always perhaps besides towards afterwards sometimes "
+    "nevertheless regardless"
+)
+IRREGULAR_PLURALS = _words("people staff children men women personnel")
+COUNT_AFTER = re.compile(r"((?:\s+[A-Za-z][\w-]*){1,3})")
+PLURAL = re.compile(r"[a-z][a-z-]*[a-z]s|[A-Z]{2,}s")
+
+NOT_CLAIMS = (
+    re.compile(r"^[ \t]*\d+[.)](?=[ \t])", re.MULTILINE),  # list numbering
+    re.compile(r"^#{1,6}[ \t]+(?:\w+[ \t]+)?\d+(?:\.\d+)*[.):]?", re.MULTILINE),  # headings'
+    re.compile(
+        rf"\b(?:{MONTHS})\s+\d{{4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\b"
+        rf"|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    ),
+    re.compile(r"(?<![\d,.])(?:19\d\d|20\d\d|2100)(?![\d,.]\d)(?:s\b)?"),  # years, 1990s
+    re.compile(
+        r"\b(?:phases?|parts?|annex(?:es)?|sections?|articles?|chapters?|steps?|levels?|"
+        r"figures?|fig\.|tables?|appendix|appendices|modules?|pages?|pp?\.|no\.|nos\.|"
+        r"numbers?|tiers?|grades?|stages?|class|schedules?|title|items?|rules?|questions?|"
+        r"weeks?|days?|visits?|cycles?|cohorts?|arms?|studies|study|protocols?|amendments?|"
+        r"versions?|releases?|v|iso|iec|cfr|ich|top|room|floor|suite|unit|box|route)"
+        r"\.?[ \t]*(?:[IVX]+\b|\d+[A-Za-z]?)"
+        r"(?:[ \t]*(?:/|-|–|to|and|or|,)[ \t]*(?:[IVX]+\b|\d+[A-Za-z]?))*",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\d+(?:\.\d+){2,}"),  # version numbers: 1.2.3
+    re.compile(r"\d+\s?/\s?\d+"),  # 24/7, ratios
+    re.compile(r"(?<=[A-Za-z]-)\d+|#\d+"),  # COVID-19, #1
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A figure written in prose: where in the text, as written, and its number alone (to
+    find the stat block that holds it)."""
+
+    start: int
+    end: int
+    figure: str
+    number: str
+
+
+def claims_in(markdown: str) -> list[Claim]:
+    """Every figure in ``markdown`` that counts as a claim (the module's definition)."""
+    view = readable(markdown)
+    view = blank(view, [m.span() for pattern in NOT_CLAIMS for m in pattern.finditer(view)])
+    found: list[Claim] = []
+    for match in figure_matches(view):
+        claim = _classify(view, match.start(), match.end())
+        if claim is not None:
+            found.append(claim)
+    for match in WORD_CLAIMS.finditer(view):
+        found.append(Claim(match.start(), match.end(), " ".join(match.group().split()), ""))
+    return sorted(found, key=lambda claim: claim.start)
+
+
+def _classify(view: str, start: int, end: int) -> Claim | None:
+    figure = view[start:end]
+    number = re.sub(r"[^\d.,]", "", figure).replace(",", "")
+    if figure.rstrip().endswith(("%", "cent")):
+        return Claim(start, end, " ".join(figure.split()), number)
+    multiplier = MULTIPLIER_AFTER.match(view, end)
+    if multiplier:
+        stop = multiplier.end()
+        return Claim(start, stop, " ".join(view[start:stop].split()), number)
+    unit = _unit_end(view, end)
+    if unit is not None:
+        return Claim(start, unit, " ".join(view[start:unit].split()), number)
+    return None
+
+
+def _unit_end(view: str, end: int) -> int | None:
+    """Where the plural noun after a number ends ("7 biometrics disciplines"), if one follows
+    within three words and before any function word ("3 of the studies" counts no studies)."""
+    words = COUNT_AFTER.match(view, end)
+    if words is None or "\n\n" in words.group():
+        return None
+    found = None
+    for word in re.finditer(r"\S+", words.group(1)):
+        text = word.group()
+        lower = text.lower()
+        if lower in FUNCTION_WORDS:
+            break
+        if lower in IRREGULAR_PLURALS or (PLURAL.fullmatch(text) and lower not in NOT_NOUNS):
+            found = end + word.end()
+    return found
