@@ -48,7 +48,10 @@ class CheckFinding(Finding):
         return replace(self, source=source, line=line, column=column)
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in JSON_FIELDS}
+        """The finding in :data:`JSON_FIELDS`' order; a finding in a source adds where it is
+        (``source``, ``line``, ``column``) after ``file``, and only such a finding does."""
+        names = JSON_FIELDS if self.source is None else SOURCE_JSON_FIELDS
+        return {name: getattr(self, name) for name in names}
 
 
 class Place(TypedDict):
@@ -66,9 +69,6 @@ JSON_FIELDS = (
     "post",
     "channel",
     "file",
-    "source",
-    "line",
-    "column",
     "message",
     "expected",
     "found",
@@ -76,6 +76,7 @@ JSON_FIELDS = (
 )
 """The order of a finding's keys in ``check --format json`` (and the cache): the where before
 the what, as scripts reading it have always seen it."""
+SOURCE_JSON_FIELDS = (*JSON_FIELDS[:5], "source", "line", "column", *JSON_FIELDS[5:])
 
 
 @dataclass
