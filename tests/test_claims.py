@@ -75,6 +75,8 @@ NOT_CLAIMS = [
     "[[block:stat-120-studies]]",
     "Registered in England and Wales No. 00000000.",
     "Open from 9 to 5.",
+    "Sometimes the manifold reasons matter; at times, twice a year.",
+    "Write to 40%off@example.com or see www.example.com/40-percent.",
 ]
 
 

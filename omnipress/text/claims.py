@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from omnipress.text.figures import MONTHS, figure_matches
-from omnipress.text.prose import blank, readable
+from omnipress.text.prose import readable
 
 NUMBER_WORD = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -36,14 +36,13 @@ COMPARATIVE = (
     r"(?:as|the|more|less|fewer|greater|higher|lower|faster|slower|quicker|larger|smaller"
     r"|bigger|better|cheaper|longer|shorter|likelier|likely|often|many|much)"
 )
-WORD_CLAIMS = re.compile(
-    rf"\b{NUMBER_WORD}\s+(?:per\s+cent|percent)\b"
-    rf"|\b{NUMBER_WORD}(?:-?fold)\b"
-    rf"|\b(?:twice|{NUMBER_WORD}\s+times)\s+{COMPARATIVE}\b",
-    re.IGNORECASE,
-)
-"""The claims written in words: percentages and multipliers (a count in words, "three
-questions", reads as prose, not as a figure to source)."""
+WORD_ANCHOR = re.compile(r"per\s+cent|percent|fold\b|times|twice", re.IGNORECASE)
+WORD_ANCHORS = ("cent", "fold", "times", "twice")
+NUMBER_BEFORE = re.compile(rf"\b{NUMBER_WORD}[\s-]*\Z", re.IGNORECASE)
+COMPARATIVE_AFTER = re.compile(rf"\s+{COMPARATIVE}\b", re.IGNORECASE)
+"""The claims written in words, found from their rare anchor ("per cent", "fold", "times",
+"twice") rather than from every word that could be a number, which is ten times slower: a
+percentage or multiplier in words (a count in words, "three questions", reads as prose)."""
 
 MULTIPLIER_AFTER = re.compile(rf"\s?(?:×|x\b|-?fold\b)|\s+times\s+{COMPARATIVE}\b", re.IGNORECASE)
 
@@ -102,18 +101,60 @@ class Claim:
     number: str
 
 
+DIGIT = re.compile(r"\d")
+CONTEXT = 80
+"""How far before a figure a label or a date may start ("Registered in England and Wales
+No."): the non-claims are looked for around each figure, not across the whole text, since
+figures are rare and most of those patterns would otherwise be tried at every word."""
+
+
 def claims_in(markdown: str) -> list[Claim]:
     """Every figure in ``markdown`` that counts as a claim (the module's definition)."""
-    view = readable(markdown)
-    view = blank(view, [m.span() for pattern in NOT_CLAIMS for m in pattern.finditer(view)])
+    return claims_in_view(readable(markdown))
+
+
+def claims_in_view(view: str) -> list[Claim]:
+    """:func:`claims_in` of a text already made :func:`~omnipress.text.prose.readable`."""
     found: list[Claim] = []
-    for match in figure_matches(view):
-        claim = _classify(view, match.start(), match.end())
-        if claim is not None:
-            found.append(claim)
-    for match in WORD_CLAIMS.finditer(view):
-        found.append(Claim(match.start(), match.end(), " ".join(match.group().split()), ""))
+    if DIGIT.search(view) is not None:
+        for match in figure_matches(view):
+            if not _not_a_claim(view, match.start()):
+                claim = _classify(view, match.start(), match.end())
+                if claim is not None:
+                    found.append(claim)
+    lower = view.lower()
+    if any(anchor in lower for anchor in WORD_ANCHORS):
+        found.extend(_in_words(view))
     return sorted(found, key=lambda claim: claim.start)
+
+
+def _not_a_claim(view: str, start: int) -> bool:
+    """Does a date, a label, numbering or a name cover the figure starting at ``start``?"""
+    low, high = max(0, start - CONTEXT), min(len(view), start + CONTEXT)
+    return any(
+        m.start() <= start < m.end()
+        for pattern in NOT_CLAIMS
+        for m in pattern.finditer(view, low, high)
+    )
+
+
+def _in_words(view: str) -> list[Claim]:
+    found = []
+    for anchor in WORD_ANCHOR.finditer(view):
+        start, end = anchor.span()
+        word = anchor.group().lower()
+        if word != "twice":
+            number = NUMBER_BEFORE.search(view, max(0, start - 30), start)
+            if number is None:
+                continue
+            start = number.start()
+        if word in ("times", "twice"):
+            comparative = COMPARATIVE_AFTER.match(view, end)
+            if comparative is None:
+                continue
+            end = comparative.end()
+        found.append(Claim(start, end, " ".join(view[start:end].split()), ""))
+    return found
 
 
 def _classify(view: str, start: int, end: int) -> Claim | None:

@@ -43,8 +43,7 @@ def _existence(rule: StyleRule, text: str) -> Iterator[Hit]:
 def _substitution(rule: StyleRule, text: str) -> Iterator[Hit]:
     for match in rule.pattern.finditer(text):
         found = match.group()
-        index = next(i for i in range(len(rule.swaps)) if match.group(f"_swap{i}") is not None)
-        replacement = rule.swaps[index]
+        replacement = next((r for key, r in rule.swaps if key.fullmatch(found)), "")
         if found == replacement:  # Vale too: the right word found by an ignorecase pattern
             continue
         message = fill(rule.message, replacement, found)
@@ -68,13 +67,17 @@ MATCHERS: dict[str, Callable[[StyleRule, str], Iterator[Hit]]] = {
 }
 
 
-def style_hits(text: str, rules: tuple[StyleRule, ...]) -> list[Hit]:
+def style_hits(
+    text: str, rules: tuple[StyleRule, ...], readable_text: str | None = None
+) -> list[Hit]:
     """Every hit of ``rules`` in the Markdown ``text``, in the order of the text. Line breaks
     read as spaces (a brand name wrapped over two lines is still the brand name), and a
-    ``scope: text`` rule (the default) sees only :func:`readable`'s words."""
+    ``scope: text`` rule (the default) sees only :func:`readable`'s words (``readable_text``,
+    when the caller has made it already)."""
     if not rules:
         return []
-    views: dict[bool, str | None] = {False: None, True: None}
+    words = None if readable_text is None else readable_text.replace("\n", " ")
+    views: dict[bool, str | None] = {False: words, True: None}
     hits: list[Hit] = []
     for rule in rules:
         view = views[rule.raw]
