@@ -372,3 +372,28 @@ def test_a_control_character_in_a_rule_message_reaches_no_terminal(tmp_path: Pat
     assert "\x1b" in finding.message  # as the rule says it
     problem = finding.problem()
     assert "\x1b" not in problem.message and "\\x1b[31mcure" in problem.message
+
+
+def test_the_preview_reports_the_house_style_as_the_build_does(tmp_path: Path) -> None:
+    """A save re-reads one post, and the rules run on it; an error rule stops the rebuild
+    with the message the build gives; a rule file saved is a full load."""
+    from omnipress.errors import ContentError
+    from omnipress.preview.live_project import LiveProject
+
+    site = Site(tmp_path)
+    live = LiveProject(site.content)
+    assert not [w for w in live.update().warnings if "[House." in w.message]
+    post = site.content / "posts" / "test-post.md"
+    post.write_text(POST.replace("More text.", "Our organization."), encoding="utf-8")
+    loaded = live.update([post])
+    assert not loaded.full
+    assert [w.message for w in loaded.warnings if "[House.Spelling]" in w.message]
+    post.write_text(POST.replace("More text.", "Results guaranteed."), encoding="utf-8")
+    with pytest.raises(ContentError) as stopped:
+        live.update([post])
+    assert any("[House.Claims]" in p.message and p.column for p in stopped.value.problems)
+    rule = site.content / "styles" / "Claims.yml"
+    rule.write_text("extends: existence\nlevel: error\ntokens: ['(']\n", encoding="utf-8")
+    with pytest.raises(ContentError) as stopped:
+        live.update([rule])
+    assert any("not a valid regular expression" in p.message for p in stopped.value.problems)
