@@ -41,7 +41,7 @@ BAD_RULES = [
     ("extends: existence\nlevel: error\n", 1, "'tokens' or 'raw' is missing"),
     ("extends: substitution\nlevel: error\n", 1, "'swap:' is missing"),
     ("extends: existence\ntokens: [x]\nexceptions: [y]\n", 3,
-     "'exceptions' is not a key of an existence rule"),
+     "'exceptions' is not a key omnipress supports with extends: existence"),
     ("extends: existence\ntokens: [x]\nscope: sentence\n", 3, "scope 'sentence' is not supported"),
     ("extends: existence\ntokens:\n  - ok\n  - 'a*'\n", 4, "matches empty text"),
     ("extends: existence\ntokens: [x]\nignorecase: yes please\n", 3, "must be true or false"),

@@ -187,6 +187,11 @@ def matches(
     return found
 
 
+def forget_matches() -> None:
+    """Start with no remembered matches (a benchmark's cold run)."""
+    _MEMO.clear()
+
+
 def source_findings(project: Project) -> list[SourceFinding]:
     """Every house-style and claims finding in the project's posts and blocks, in file order."""
     places = Places({p.path: p.key_lines for p in project.posts.values()})

@@ -188,7 +188,7 @@ def load_rule(name: str, path: Path, problems: Problems) -> StyleRule | None:
         spec = keys.get(str(key_name))
         if spec is None:
             rule.error(
-                f"'{key_name}' is not a key of an {kind.name} rule omnipress supports",
+                f"'{key_name}' is not a key omnipress supports with extends: {kind.name}",
                 str(key_name),
                 did_you_mean(str(key_name), keys, "keys"),
             )
@@ -196,12 +196,12 @@ def load_rule(name: str, path: Path, problems: Problems) -> StyleRule | None:
         values[spec.name] = VALUES[spec.value](rule, spec.name, value)
     for spec in keys.values():
         if spec.required and spec.name not in data:
-            rule.error(f"'{spec.name}:' is missing", None, f"an {kind.name} rule needs it")
+            rule.error(f"'{spec.name}:' is missing", None, f"extends: {kind.name} needs it")
     if kind.one_of and not any(k in data for k in kind.one_of):
         rule.error(
-            "' or '".join(kind.one_of).join("''") + " is missing",
+            " or ".join(f"'{key}'" for key in kind.one_of) + " is missing",
             None,
-            f"an {kind.name} rule needs the words to find: tokens: [word, …]",
+            f"extends: {kind.name} needs the words to find: tokens: [word, …]",
         )
     if not rule.ok:
         return None
