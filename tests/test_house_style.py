@@ -397,3 +397,27 @@ def test_the_preview_reports_the_house_style_as_the_build_does(tmp_path: Path) -
     with pytest.raises(ContentError) as stopped:
         live.update([rule])
     assert any("not a valid regular expression" in p.message for p in stopped.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("rule", "line", "message"),
+    [
+        ("extends: existence\nlevel: error\ntokens:\n  - guaranteed\n  - '[cure'\n", 5,
+         "'[cure' in 'tokens' is not a valid regular expression"),
+        ("extends: consistency\nlevel: error\n", 1, "extends: 'consistency' is not supported"),
+    ],
+    ids=["bad-regex", "unsupported-kind"],
+)  # fmt: skip
+def test_a_broken_rule_file_stops_the_build_and_keeps_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rule: str, line: int, message: str
+) -> None:
+    site = Site(tmp_path)
+    code, text = site.run(capsys, "build")
+    assert code == 0, text
+    before = site.snapshot()
+    write(site.content, "styles/Claims.yml", rule)
+    code, text = site.run(capsys, "build")
+    assert code == 1 and "Traceback" not in text
+    assert f"styles/Claims.yml:{line}: error: style rule House.Claims: {message}" in text
+    assert "hint:" in text and "output/ was left as it was" in text
+    assert site.snapshot() == before
