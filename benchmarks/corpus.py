@@ -203,12 +203,15 @@ def make_campaigns(corpus: Corpus, writer: Writer) -> None:
 
 
 def generate(root: Path, posts: int, blocks: int, seed: int = 5) -> Corpus:
-    """Write ``root/content`` and ``root/templates``; the example's templates and site."""
+    """Write ``root/content`` and ``root/templates``; the example's templates, site and house
+    style."""
     corpus = Corpus(root / "content", root / "templates")
     shutil.copytree(ROOT / "templates", corpus.templates)
     (corpus.content / "images").mkdir(parents=True)
     (corpus.content / "posts").mkdir()
     shutil.copy(ROOT / "content" / "site.yaml", corpus.content / "site.yaml")
+    if (ROOT / "content" / "styles").is_dir():  # the house style runs on the corpus too
+        shutil.copytree(ROOT / "content" / "styles", corpus.content / "styles")
     shutil.copy(ROOT / "content" / "images" / "logo.svg", corpus.content / "images" / "logo.svg")
     writer = Writer(seed)
     by_type = make_blocks(corpus, blocks, writer)

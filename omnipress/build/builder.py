@@ -28,6 +28,7 @@ from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read
 from omnipress.build.output_files import read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
+from omnipress.build.prose import report_prose
 from omnipress.build.workers import render_in_pool, rendering_gc
 from omnipress.build.writer import (
     StagedOutput,
@@ -82,6 +83,7 @@ def load_and_validate(content: Path, problems: Problems) -> Project:
     project = load_project(content, problems)
     if project is not None:
         check_references(project, problems)
+        report_prose(project, problems)
     if problems.errors or project is None:
         raise ContentError(problems.items)
     return project

@@ -39,6 +39,7 @@ from omnipress.content.sources import (
     read_text,
     rel_name,
 )
+from omnipress.content.styles import claims_setting, load_styles
 from omnipress.errors import Problems, did_you_mean, find_line
 
 
@@ -63,7 +64,8 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     # what reaches CSS is checked even when another field is wrong: all problems in one run
     size = page_size(pdf, path, lines, problems) if isinstance(pdf, dict) else None
     css_ok = isinstance(brand, dict) and check_brand(brand, path, lines, problems)
-    if not (fields_ok and css_ok and size) or not check_logo(data, root, path, problems):
+    claims = claims_setting(data.get("claims"), path, lines, problems)
+    if not (fields_ok and css_ok and size and claims) or not check_logo(data, root, path, problems):
         return None
     return Site(
         name=data["name"],
@@ -80,8 +82,13 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         brand=brand_of(brand),
         page_size=size,
         path=path,
-        digest=digest_of(data),
+        # what only the prose rules read leaves the outputs' key alone: no output changes
+        digest=digest_of({k: v for k, v in data.items() if k not in PROSE_ONLY}),
+        claims=claims,
     )
+
+
+PROSE_ONLY = ("claims",)
 
 
 def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems) -> bool:
@@ -340,6 +347,7 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         DUPLICATE_CAMPAIGN, problems, set(),
     )  # fmt: skip
     assets = collect_images(root, problems)
+    styles = load_styles(root, problems)
     if site is None:
         return None
-    return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable))
+    return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable), styles)

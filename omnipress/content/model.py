@@ -12,7 +12,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from omnipress.errors import Severity
+
+if TYPE_CHECKING:
+    from omnipress.content.styles import StyleRule
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Site:
     page_size: str
     path: Path
     digest: str
+    # how severe an unsourced figure is; not in ``digest``, since no output shows it
+    claims: Severity = Severity.WARNING
 
     def post_url(self, slug: str) -> str:
         """The canonical address of a post on the blog; the one link every channel points to."""
@@ -124,6 +131,8 @@ class Project:
     unreadable: frozenset[str] = frozenset()
     """Ids and slugs of files that failed to load: already reported, so references to them
     are not reported again as 'unknown'."""
+    styles: tuple[StyleRule, ...] = ()
+    """The house style (content/styles/): checked on the sources, never part of an output."""
 
     def campaigns_of(self, slug: str) -> list[Campaign]:
         return [c for c in self.campaigns.values() if slug in c.posts]
