@@ -3,6 +3,10 @@
     python benchmarks/bare.py text CONTENT OUTPUT      python-frontmatter + Markdown + Jinja
     python benchmarks/bare.py pdf PAGES.json SAMPLE    one warm WeasyPrint process
 
+The ``pdf`` baseline writes every one-pager, every carousel (each slide laid out on its own,
+the pages written as one PDF) and every social card (a PDF page rasterised by PDFium, saved
+as PNG by Pillow): the three WeasyPrint channels, so the build is compared with the same work.
+
 Each prints one JSON object. Imports and the first (cold) PDF are outside the timings: the
 baselines are what the libraries can do at best, in a warm process.
 """
@@ -169,15 +173,75 @@ def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
             functions[name](html)
             timings[name] += time.perf_counter() - begin
             cpu_timings[name] += time.process_time() - begin_cpu
+    decks, cards = data.get("decks", []), data.get("cards", [])
+    visual = bare_visual(decks, cards, templates, base, fonts, weasyprint)
     return {
-        "seconds": total,
-        "cpu_seconds": total_cpu,
+        "seconds": total + visual["carousel_seconds"] + visual["card_seconds"],
+        "cpu_seconds": total_cpu + visual["carousel_cpu_seconds"] + visual["card_cpu_seconds"],
+        "onepager_seconds": total,
+        "onepager_cpu_seconds": total_cpu,
+        **visual,
         "pdfs": len(pages),
         "per_pdf": total / len(pages),
         "sample": len(chosen),
         "per_pdf_sample": {name: value / len(chosen) for name, value in timings.items()},
         "per_pdf_sample_cpu": {name: value / len(chosen) for name, value in cpu_timings.items()},
     }
+
+
+def bare_visual(
+    decks: list[list[str]],
+    cards: list[str],
+    templates: Path,
+    base: str,
+    fonts: Any,
+    weasyprint: Any,
+) -> dict[str, Any]:
+    """The carousels and the cards with the libraries alone, each after one untimed warm-up."""
+    import io
+
+    import pypdfium2
+
+    from omnipress.channels.card.render import PX_PER_PT
+    from omnipress.channels.card.render import STYLESHEET as CARD_CSS
+    from omnipress.channels.carousel.render import PDF_VARIANT as DECK_VARIANT
+    from omnipress.channels.carousel.render import STYLESHEET as DECK_CSS
+
+    deck_css = weasyprint.CSS(filename=str(templates / DECK_CSS), font_config=fonts)
+    card_css = weasyprint.CSS(filename=str(templates / CARD_CSS), font_config=fonts)
+
+    def deck(htmls: list[str]) -> bytes:
+        documents = [
+            weasyprint.HTML(string=html, base_url=base).render(
+                stylesheets=[deck_css], font_config=fonts, pdf_variant=DECK_VARIANT
+            )
+            for html in htmls
+        ]
+        pages = [page for document in documents for page in document.pages]
+        result: bytes = documents[0].copy(pages).write_pdf(pdf_variant=DECK_VARIANT)
+        return result
+
+    def card(html: str) -> bytes:
+        pdf = weasyprint.HTML(string=html, base_url=base).write_pdf(
+            stylesheets=[card_css], font_config=fonts
+        )
+        document = pypdfium2.PdfDocument(pdf)
+        image = document[0].render(scale=PX_PER_PT).to_pil().convert("RGB")
+        document.close()
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+
+    figures: dict[str, Any] = {"carousels": len(decks), "cards": len(cards)}
+    for name, work, items in (("carousel", deck, decks), ("card", card, cards)):
+        if items:
+            work(items[0])  # type: ignore[operator]
+        started, cpu = time.perf_counter(), time.process_time()
+        for item in items:
+            work(item)  # type: ignore[operator]
+        figures[f"{name}_seconds"] = time.perf_counter() - started
+        figures[f"{name}_cpu_seconds"] = time.process_time() - cpu
+    return figures
 
 
 if __name__ == "__main__":

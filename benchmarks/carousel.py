@@ -7,7 +7,7 @@ CPU time per output, in one warm process (engines started before the clock):
 
 - the build's one-pager (``pdf.render_pdf``: layout, write, its rules);
 - the build's carousel (``carousel.render_carousel``: each slide laid out on its own, the
-  pages written as one PDF, read back with PDFium and pypdf for its rules);
+  pages written as one PDF, its rules judged on the layout's facts);
 - the bare libraries doing the carousel's work: WeasyPrint laying out the same slide HTML
   with the same stylesheet and writing the pages as one PDF, nothing read back;
 - the carousel's read-back alone (``read_carousel``, what ``check`` and the build's rules

@@ -161,6 +161,10 @@ def make_post(corpus: Corpus, number: int, by_type: dict[str, list[str]], writer
         f"{writer.paragraph(2)}\n\n    [[block:{stats[-1]}]]\n\n    {writer.paragraph(2)}"
     )
     cta = f"cta: cta-{rng.randint(1, 2)}\n" if rng.random() < 0.2 else ""
+    # every other post also goes out as a LinkedIn document (no draw from rng: the rest of
+    # the corpus stays what it was)
+    slides = list(dict.fromkeys([definitions[0], *stats, *(quotes or takeaways)]))
+    carousel = f"carousel:\n  slides: [{', '.join(slides)}]\n" if number % 2 == 0 else ""
     text = f"""---
 title: "{writer.within(60, 6, f"Post {number}: ")[:-1]}"
 date: 2025-{1 + number % 12:02d}-{1 + number % 28:02d}
@@ -172,7 +176,7 @@ tags: [{", ".join(tags)}]
   body: |
     {linkedin_body}
   hashtags: [{", ".join(hashtags)}]
-pdf:
+{carousel}pdf:
   blocks: [{", ".join(pdf_blocks)}]
 ---
 {writer.paragraph(4)}
@@ -199,12 +203,15 @@ def make_campaigns(corpus: Corpus, writer: Writer) -> None:
 
 
 def generate(root: Path, posts: int, blocks: int, seed: int = 5) -> Corpus:
-    """Write ``root/content`` and ``root/templates``; the example's templates and site."""
+    """Write ``root/content`` and ``root/templates``; the example's templates, site and house
+    style."""
     corpus = Corpus(root / "content", root / "templates")
     shutil.copytree(ROOT / "templates", corpus.templates)
     (corpus.content / "images").mkdir(parents=True)
     (corpus.content / "posts").mkdir()
     shutil.copy(ROOT / "content" / "site.yaml", corpus.content / "site.yaml")
+    if (ROOT / "content" / "styles").is_dir():  # the house style runs on the corpus too
+        shutil.copytree(ROOT / "content" / "styles", corpus.content / "styles")
     shutil.copy(ROOT / "content" / "images" / "logo.svg", corpus.content / "images" / "logo.svg")
     writer = Writer(seed)
     by_type = make_blocks(corpus, blocks, writer)

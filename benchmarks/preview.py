@@ -170,25 +170,16 @@ def summary(saves: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=300)
-    parser.add_argument("--blocks", type=int, default=60)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--saves", type=int, default=20)
-    parser.add_argument("--block-users", type=int, default=25)
-    parser.add_argument("--work", type=Path)
-    parser.add_argument("--no-check", action="store_true")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="omnipress-preview-"))
-    if not (work / "content").is_dir():
-        generate(work, args.posts, args.blocks)
+def measure(
+    work: Path, jobs: int, saves: int, block_users: int, check: bool = True
+) -> dict[str, Any]:
+    """Serve ``work`` (its corpus in content/ and templates/) and time what a user waits for:
+    the first build (a full one when output/ is empty), post body saves, a block used by about
+    ``block_users`` posts, a template; and the memory."""
     cold = not (work / "output" / "manifest.json").is_file()
     load = os.getloadavg()
-
-    server = Server(work, args.jobs, check=not args.no_check)
-    results: dict[str, Any] = {"posts": args.posts, "jobs": args.jobs, "check": not args.no_check}
+    server = Server(work, jobs, check=check)
+    results: dict[str, Any] = {"jobs": jobs, "check": check}
     try:
         started = time.perf_counter()
         samples: list[float] = []
@@ -202,25 +193,25 @@ def main() -> None:
             "state_latency_p95_ms": 1000 * percentile(samples, 0.95),
             "state_latency_max_ms": 1000 * max(samples),
         }
-        print(json.dumps(results["first_build"]), flush=True)
+        print(json.dumps(results["first_build"]), file=sys.stderr, flush=True)
 
         posts = sorted((work / "content" / "posts").glob("*.md"))
         body_saves = []
-        for number in range(args.saves):
+        for number in range(saves):
             path = posts[(number * 7) % len(posts)]
             text = path.read_text(encoding="utf-8") + f"\nAn added sentence, save {number}.\n"
             body_saves.append(save(server, path, text))
-            print(json.dumps(body_saves[-1]), flush=True)
+            print(json.dumps(body_saves[-1]), file=sys.stderr, flush=True)
         results["post_body"] = summary(body_saves) | {"runs": body_saves}
 
-        block, users = block_used_by(work, args.block_users)
+        block, users = block_used_by(work, block_users)
         path = work / "content" / "blocks" / f"{block}.md"
         block_saves = []
         for number in range(3):
             text = path.read_text(encoding="utf-8")
             text = text.replace("first time", f"first time ({number})", 1)
             block_saves.append(save(server, path, text))
-            print(json.dumps(block_saves[-1]), flush=True)
+            print(json.dumps(block_saves[-1]), file=sys.stderr, flush=True)
         results["block"] = summary(block_saves) | {"block": block, "posts_using_it": users,
                                                    "runs": block_saves}  # fmt: skip
 
@@ -236,6 +227,26 @@ def main() -> None:
     finally:
         results.setdefault("rss_mb", {})["peak_tree"] = server.stop()
         results["load_average_at_start"] = load
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--blocks", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--block-users", type=int, default=25)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="omnipress-preview-"))
+    if not (work / "content").is_dir():
+        generate(work, args.posts, args.blocks)
+    results = {"posts": args.posts} | measure(
+        work, args.jobs, args.saves, args.block_users, check=not args.no_check
+    )
     shown = {k: v for k, v in results.items() if not isinstance(v, dict) or "runs" not in v}
     print(json.dumps(shown, default=str))
     for part in ("post_body", "block", "template"):

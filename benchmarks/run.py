@@ -1,15 +1,22 @@
 """Benchmark: omnipress builds against the bare libraries doing the same work, in one run.
 
-    python benchmarks/run.py [--posts 500] [--blocks 60] [--jobs N] [--rounds 2] [--json FILE]
+    python benchmarks/run.py [--posts 500] [--blocks 60] [--jobs N] [--rounds 2] [--saves 20]
+                             [--json FILE]
 
 Generates a synthetic corpus (benchmarks/corpus.py) in a temporary directory, then measures:
-a full build with 1 job and with N jobs (each in a fresh process, from nothing), `check` of it
-with N jobs and no cache, a no-op rebuild, `check` again after it (the cache's case), a
+a full build with 1 job and with N jobs (each in a fresh process, from nothing, each seeding
+`check`'s verdicts as `python build.py` does), the same N-job build without seeding (what the
+seeding costs), `check` of it with N jobs right after the build (the cold check: the build's
+verdicts) and again with no cache (every file read back), a no-op rebuild, `check` again after
+it (the cache's case), a
 rebuild after editing one block used by k posts (and whether exactly its dependants were
 rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
 python-frontmatter + Jinja writing the HTML and text, and one warm WeasyPrint process writing
-the same one-pager HTML, plus WeasyPrint's layout-only time for a sample of it. The 1-job
-build and the baselines run in turn for --rounds rounds and the fastest of each is compared.
+the same one-pagers, carousels and cards, plus WeasyPrint's layout-only time for a sample of
+the one-pagers. The 1-job build and the baselines run in turn for --rounds rounds and the
+fastest of each is compared. Last, the live preview (benchmarks/preview.py) on a copy of the
+same corpus: the state endpoint during its full first build, --saves post saves, a block used
+by ~25 posts, a template, and its memory; issue 10's preview targets beside the build's.
 Run by hand; the figures depend on the machine and on whatever else it is doing (the load is
 recorded).
 """
@@ -42,10 +49,15 @@ import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
 from omnipress.build.builder import BuildOptions, build
-content, templates, output, jobs = sys.argv[1:5]
-report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs)))
+from omnipress.check.seed import seed_verdicts
+content, templates, output, jobs, seed = sys.argv[1:6]
+report = build(BuildOptions(Path(content), Path(templates), Path(output), jobs=int(jobs),
+                            keep_facts=seed == "seed"))
+seeding = time.perf_counter()
+seeded = seed_verdicts(Path(output), Path(templates), report, int(jobs))  # as the cli does
 print(json.dumps({
     "seconds": time.perf_counter() - started, "build_seconds": report.seconds,
+    "seed_seconds": time.perf_counter() - seeding, "seeded": len(seeded),
     "built": report.built, "reused": report.reused,
     "warnings": [p.message for p in report.warnings.warnings],
     "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -75,10 +87,21 @@ TARGETS = {
     "speedup_n_jobs": ("≥", 1.7),
     "noop_vs_full": ("≤", 0.02),
     "peak_rss_mb": ("≤", 400),
-    "cold_check_vs_full_n_jobs": ("≤", 0.05),
+    "cold_check_vs_full_n_jobs": ("≤", 0.05),  # the check right after the build
     "warm_check_seconds": ("≤", 1.0),
     "warm_check_vs_noop": ("≤", 1.0),
 }
+
+
+PREVIEW_TARGETS = {
+    "preview_post_edit_p50_seconds": ("≤", 1.0),
+    "preview_post_edit_p95_seconds": ("≤", 1.5),
+    "preview_block_edit_vs_budget": ("≤", 1.0),
+    "preview_state_p95_ms_during_full_build": ("≤", 100),
+    "preview_rss_mb_after_saves": ("≤", 400),
+}
+"""Issue 10's preview targets. A block edit's budget is 1 s plus its dependants' render time
+(the 1-job build's CPU per output × the outputs the save rebuilt) ÷ jobs."""
 
 
 class TreeMemory:
@@ -124,9 +147,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_build(corpus: Corpus, output: Path, jobs: int) -> dict[str, Any]:
+def timed_build(corpus: Corpus, output: Path, jobs: int, seed: bool = True) -> dict[str, Any]:
+    """A build in a fresh process; ``seed``: keeping its facts and seeding `check`'s
+    verdicts with them, as `python build.py` does."""
     command = [sys.executable, "-c", BUILD, str(corpus.content), str(corpus.templates),
-               str(output), str(jobs)]  # fmt: skip
+               str(output), str(jobs), "seed" if seed else "plain"]  # fmt: skip
     started, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     memory = TreeMemory(process.pid) if Path("/proc").is_dir() else None
@@ -183,23 +208,33 @@ def block_to_edit(corpus: Corpus, output: Path) -> tuple[str, int]:
     return block, len(users[block])
 
 
-def one_pager_pages(corpus: Corpus, path: Path) -> int:
-    """The one-pager HTML of every PDF output, as the build renders it, for the baseline."""
+def pdf_pages(corpus: Corpus, path: Path) -> int:
+    """The HTML of every WeasyPrint output, as the build renders it, for the baseline: each
+    one-pager, each carousel's slides, each card (at the title size the build fits)."""
     from omnipress.build.builder import load_and_validate, plan_jobs
     from omnipress.channels import RenderEnvironment
+    from omnipress.channels.card.render import TITLE_SIZES, card_html, fit_title
+    from omnipress.channels.carousel.render import slide_html
     from omnipress.channels.pdf.render import render_onepager_html
     from omnipress.errors import Problems
 
     project = load_and_validate(corpus.content, Problems())
     env = RenderEnvironment(project, corpus.templates.resolve())
-    pages = [
-        render_onepager_html(job, env)[0]
-        for job in plan_jobs(project, None)
-        if job.channel.name == "pdf"
-    ]
+    pages: list[str] = []
+    decks: list[list[str]] = []
+    cards: list[str] = []
+    for job in plan_jobs(project, None):
+        if job.channel.name == "pdf":
+            pages.append(render_onepager_html(job, env)[0])
+        elif job.channel.name == "carousel":
+            decks.append([html for _, html in slide_html(job, env)[0]])
+        elif job.channel.name == "card":
+            size = fit_title(job, env).size or TITLE_SIZES[-1]
+            cards.append(card_html(job, env, size)[0])
     path.write_text(
         json.dumps({"content": str(corpus.content.resolve()),
-                    "templates": str(corpus.templates.resolve()), "pages": pages}),
+                    "templates": str(corpus.templates.resolve()), "pages": pages,
+                    "decks": decks, "cards": cards}),
         encoding="utf-8",
     )  # fmt: skip
     return len(pages)
@@ -225,7 +260,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     load_before = os.getloadavg()
     step(f"generating {args.posts} posts and {args.blocks} blocks in {work}")
     corpus = generate(work, args.posts, args.blocks)
-    pages = one_pager_pages(corpus, work / "pages.json")
+    pages = pdf_pages(corpus, work / "pages.json")
     # The build and its baseline take minutes each, and this machine's speed drifts over
     # minutes (shared cores): run them in turn, several rounds, and compare the fastest of
     # each, since noise only ever adds time.
@@ -235,7 +270,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         build_1 = timed_build(corpus, work / f"output-1-{number}", 1)
         step(f"round {number}/{args.rounds}: bare frontmatter + Markdown + Jinja")
         text_r = bare("text", str(corpus.content), str(work / f"bare-{number}"))
-        step(f"round {number}/{args.rounds}: bare warm WeasyPrint write_pdf on {pages} one-pagers")
+        step(f"round {number}/{args.rounds}: bare warm WeasyPrint: {pages} one-pagers, "
+             "the carousels, the cards")  # fmt: skip
         pdf_r = bare("pdf", str(work / "pages.json"), str(args.sample))
         rounds.append((build_1, text_r, pdf_r))
     one = min((r[0] for r in rounds), key=lambda result: result["cpu"])
@@ -246,9 +282,13 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     shutil.copytree(work / "output-1-1", work / "output-1")
     step(f"full build, {args.jobs} jobs")
     many = timed_build(corpus, work / "output-n", args.jobs)
+    step(f"full build, {args.jobs} jobs, without seeding check's verdicts")
+    plain = timed_build(corpus, work / "output-plain", args.jobs, seed=False)
     identical = snapshot(work / "output-1") == snapshot(work / "output-n")
+    step(f"check, {args.jobs} jobs, right after the build (the build's verdicts)")
+    cold_check = timed_check(corpus, work / "output-n", args.jobs, cache=True)
     step(f"check, {args.jobs} jobs, no cache (every file read back)")
-    cold_check = timed_check(corpus, work / "output-n", args.jobs, cache=False)
+    full_check = timed_check(corpus, work / "output-n", args.jobs, cache=False)
     step("no-op rebuild")
     noop = timed_build(corpus, work / "output-n", args.jobs)
     step(f"check after the no-op rebuild, {args.jobs} jobs, with the cache")
@@ -273,6 +313,10 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "noop_vs_full": noop["wall"] / one["wall"],
         "peak_rss_mb": max(one["rss_self_mb"], many["rss_tree_mb"] or 0.0),
         "cold_check_vs_full_n_jobs": cold_check["wall"] / many["wall"],
+        "no_cache_check_vs_full_n_jobs": full_check["wall"] / many["wall"],
+        "no_cache_check_cpu_vs_full_n_jobs": full_check["cpu"] / many["cpu"],
+        "seeding_build_vs_plain_cpu": many["cpu"] / plain["cpu"],
+        "seeding_build_vs_plain_wall": many["wall"] / plain["wall"],
         "warm_check_seconds": warm_check["wall"],
         "warm_check_vs_noop": warm_check["wall"] / noop["wall"],
     }
@@ -291,6 +335,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "campaigns": len(corpus.campaigns),
             "outputs": outputs,
             "pdfs": pages,
+            "carousels": pdf.get("carousels", 0),
+            "cards": pdf.get("cards", 0),
         },
         "jobs": args.jobs,
         "rounds": [
@@ -306,6 +352,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "seconds": {
             "full_1_job": one["wall"],
             "full_n_jobs": many["wall"],
+            "full_n_jobs_seeding_part": many["seed_seconds"],
+            "full_n_jobs_without_seeding": plain["wall"],
             "noop": noop["wall"],
             "noop_inside_build": noop["build_seconds"],
             "one_block_edit": edit["wall"],
@@ -316,9 +364,13 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "cpu_seconds": {
             "full_1_job": one["cpu"],
             "full_n_jobs": many["cpu"],
+            "full_n_jobs_without_seeding": plain["cpu"],
             "noop": noop["cpu"],
             "bare_text": text["cpu_seconds"],
             "bare_pdf": pdf["cpu_seconds"],
+            "bare_onepagers": pdf.get("onepager_cpu_seconds"),
+            "bare_carousels": pdf.get("carousel_cpu_seconds"),
+            "bare_cards": pdf.get("card_cpu_seconds"),
             "bare_total": bare_cpu,
         },
         "per_pdf_cpu_ms": {k: v * 1000 for k, v in sample_cpu.items()},
@@ -340,9 +392,14 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "n_jobs_largest_worker": many["rss_workers_mb"],
             "n_jobs_all_processes": many["rss_tree_mb"],
         },
+        "seeded_posts": many["seeded"],
         "check": {
             "cold": {
                 k: cold_check[k]
+                for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
+            },
+            "no_cache": {
+                k: full_check[k]
                 for k in ("wall", "cpu", "errors", "warnings", "files", "posts", "posts_read")
             },
             "warm_after_noop": {
@@ -362,6 +419,75 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             for name, (op, limit) in TARGETS.items()
         },
     }
+
+
+def preview_part(args: argparse.Namespace, work: Path, result: dict[str, Any]) -> dict[str, Any]:
+    """The live preview on a copy of the same corpus, served from an empty output/ (so its
+    first build is a full one, during which the state endpoint is timed), then saved to."""
+    from preview import measure as measure_preview
+
+    site = work / "preview"
+    shutil.copytree(work / "content", site / "content")
+    shutil.copytree(work / "templates", site / "templates")
+    print(f"… preview: serve from nothing, {args.saves} post saves, a block, a template",
+          file=sys.stderr, flush=True)  # fmt: skip
+    preview = measure_preview(site, args.jobs, args.saves, block_users=25)
+    per_output_cpu = result["cpu_seconds"]["full_1_job"] / result["corpus"]["outputs"]
+    block = preview["block"]
+    rebuilt = max(block["outputs_built"] or [0])
+    budget = 1.0 + rebuilt * per_output_cpu / args.jobs
+    worst_block = max(run["seconds"] for run in block["runs"])
+    figures = {
+        "preview_post_edit_p50_seconds": preview["post_body"]["p50"],
+        "preview_post_edit_p95_seconds": preview["post_body"]["p95"],
+        "preview_block_edit_vs_budget": worst_block / budget,
+        "preview_state_p95_ms_during_full_build": preview["first_build"]["state_latency_p95_ms"],
+        "preview_rss_mb_after_saves": preview["rss_mb"]["after_all_saves"],
+    }
+    preview["block_budget_seconds"] = budget
+    preview["block_worst_seconds"] = worst_block
+    return {
+        "preview": preview,
+        "preview_ratios": figures,
+        "preview_targets": {
+            name: {
+                "value": figures[name],
+                "target": f"{op} {limit}",
+                "met": figures[name] <= limit if op == "≤" else figures[name] >= limit,
+            }
+            for name, (op, limit) in PREVIEW_TARGETS.items()
+        },
+    }
+
+
+def preview_table(result: dict[str, Any]) -> str:
+    p, t = result["preview"], result["preview_targets"]
+    body, block, template = p["post_body"], p["block"], p["template"]
+    rows = [
+        ("preview: state endpoint during the full build",
+         f"p95 {p['first_build']['state_latency_p95_ms']:.0f} ms over "
+         f"{p['first_build']['state_requests']} requests "
+         f"(build {p['first_build']['seconds']:.0f} s)",
+         t["preview_state_p95_ms_during_full_build"]),
+        (f"preview: post body save ({body['saves']})",
+         f"p50 {body['p50']:.2f} s", t["preview_post_edit_p50_seconds"]),
+        ("", f"p95 {body['p95']:.2f} s", t["preview_post_edit_p95_seconds"]),
+        (f"preview: edit {block['block']} ({block['posts_using_it']} posts)",
+         f"worst of {block['saves']} {p['block_worst_seconds']:.2f} s, budget "
+         f"{p['block_budget_seconds']:.2f} s", t["preview_block_edit_vs_budget"]),
+        ("preview: template edit (linkedin/post.txt)",
+         f"{template['p50']:.2f} s, outputs rebuilt {template['outputs_built']}", ""),
+        ("preview: serve RSS after all saves",
+         f"{p['rss_mb']['after_all_saves']:.0f} MB (after the first "
+         f"{p['rss_mb']['after_first_save']:.0f} MB)", t["preview_rss_mb_after_saves"]),
+    ]  # fmt: skip
+    return "\n".join(f"{name:<40} {value:<56} {verdict(target)}" for name, value, target in rows)
+
+
+def verdict(target: object) -> str:
+    if isinstance(target, dict):
+        return f"target {target['target']}: {'met' if target['met'] else 'MISSED'}"
+    return str(target or "")
 
 
 def table(result: dict[str, Any]) -> str:
@@ -393,11 +519,23 @@ def table(result: dict[str, Any]) -> str:
         (f"1 job ÷ {result['jobs']} jobs", f"{r['speedup_n_jobs']:.2f}", t["speedup_n_jobs"]),
         ("no-op ÷ full", f"{r['noop_vs_full']:.3f}", t["noop_vs_full"]),
         ("peak RSS", f"{r['peak_rss_mb']:.0f} MB", t["peak_rss_mb"]),
+        (f"full build, {result['jobs']} jobs, not seeding check",
+         f"{s['full_n_jobs_without_seeding']:.1f} s "
+         f"(CPU {u['full_n_jobs_without_seeding']:.1f} s)", ""),
+        ("seeding: build CPU ÷ build CPU without", f"{r['seeding_build_vs_plain_cpu']:.3f} "
+         f"(wall {r['seeding_build_vs_plain_wall']:.3f}; seeding part "
+         f"{s['full_n_jobs_seeding_part']:.2f} s)", ""),
+        (f"check, {result['jobs']} jobs, after the build",
+         f"{k['cold']['wall']:.2f} s (CPU {k['cold']['cpu']:.2f} s), {k['cold']['errors']} "
+         f"errors, {k['cold']['warnings']} warnings, {k['cold']['posts_read']} posts read", ""),
+        ("check after the build ÷ full build (same jobs)",
+         f"{r['cold_check_vs_full_n_jobs']:.3f}", t["cold_check_vs_full_n_jobs"]),
         (f"check, {result['jobs']} jobs, no cache",
-         f"{k['cold']['wall']:.1f} s (CPU {k['cold']['cpu']:.1f} s), {k['cold']['errors']} "
-         f"errors, {k['cold']['warnings']} warnings", ""),
-        ("check, no cache ÷ full build (same jobs)", f"{r['cold_check_vs_full_n_jobs']:.3f}",
-         t["cold_check_vs_full_n_jobs"]),
+         f"{k['no_cache']['wall']:.1f} s (CPU {k['no_cache']['cpu']:.1f} s), "
+         f"{k['no_cache']['errors']} errors, {k['no_cache']['warnings']} warnings", ""),
+        ("check, no cache ÷ full build (same jobs)",
+         f"{r['no_cache_check_vs_full_n_jobs']:.3f} (CPU "
+         f"{r['no_cache_check_cpu_vs_full_n_jobs']:.3f})", ""),
         ("check after a no-op build (cache)",
          f"{k['warm_after_noop']['wall']:.2f} s, {k['warm_after_noop']['posts_read']} posts read",
          t["warm_check_seconds"]),
@@ -429,14 +567,21 @@ def main() -> int:
         default=2,
         help="full 1-job builds and bare baselines, run in turn; the fastest of each counts",
     )
+    parser.add_argument(
+        "--saves", type=int, default=20, help="post saves timed in the live preview (0: none)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="omnipress-bench-"))
     try:
         result = measure(args, work)
+        if args.saves:
+            result |= preview_part(args, work, result)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(table(result))
+    if args.saves:
+        print(preview_table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0

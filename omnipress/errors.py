@@ -65,6 +65,7 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+    SUGGESTION = "suggestion"  # a house-style nudge: listed by `check`, never counted or failed
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Problem:
     line: int | None = None
     hint: str = ""
     severity: Severity = Severity.ERROR
+    column: int | None = None  # 1-based, where a rule matched words in the file (house style)
 
     def __post_init__(self) -> None:
         make_printable(self)
@@ -110,6 +112,8 @@ class Problem:
             except ValueError:
                 shown = self.path
         where = printable(str(shown))  # a file name is content too
+        if self.line and self.column:  # path:line:column, as editors and compilers print it
+            return f"{where}:{self.line}:{self.column}"
         return f"{where}:{self.line}" if self.line else where
 
     def format(self, root: Path | None = None) -> str:

@@ -13,8 +13,10 @@ from pypdf import PdfReader
 from omnipress.build.manifest import Manifest
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.carousel import CHANNEL as CAROUSEL
-from omnipress.channels.carousel.render import carousel_engine, slide_html
+from omnipress.channels.carousel.readback import read_carousel
+from omnipress.channels.carousel.render import carousel_engine, laid_out_facts, slide_html
 from omnipress.check.check import run_check
+from omnipress.cli import main
 from omnipress.content.loader import load_project
 from omnipress.errors import Problems
 from tests.conftest import CONTENT, TEMPLATES
@@ -169,6 +171,22 @@ def test_a_block_type_that_cannot_be_a_slide_is_named(
     assert "a boilerplate block ('about') cannot be a slide" in said
 
 
+def test_a_slide_that_cannot_be_is_reported_once_for_a_post_in_two_campaigns(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error is about the post's front matter: its campaign variants must not repeat it."""
+    slug = "contract-vs-clinical-research-organisation"  # in both fixture campaigns
+    path = project_copy / f"content/posts/{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("slides: [", "slides: [boilerplate-company, ", 1), "utf-8")
+    paths = {name: str(project_copy / name) for name in ("content", "templates", "output")}
+    code = main(["build", *(f"--{name}={path}" for name, path in paths.items())])
+    said = capsys.readouterr().err
+    assert code == 1
+    assert said.count("cannot be a slide") == 1, said
+    assert f"the carousel of {slug!r}: a boilerplate block" in " ".join(said.split())
+
+
 @pytest.mark.parametrize(
     ("selector", "px"),
     # 24 and 27 px: read as the font size alone (without the page's 0.75 scale) they would
@@ -184,6 +202,33 @@ def test_text_below_28px_is_an_error_read_from_the_text_layer(
     code, said = project.build(capsys)
     assert code == 1
     assert f"text as small as {px:.1f} px is drawn" in said and "[carousel.text-size]" in said
+
+
+@pytest.mark.parametrize(
+    "css",
+    ["", ".hook { font-size: 27px; }", ".stat-source { font-size: 16px; }",
+     "@page { size: 1080px 1080px; }"],
+)  # fmt: skip
+@pytest.mark.parametrize("slug", POSTS)
+def test_the_builds_layout_facts_are_what_check_reads_from_the_file(
+    tmp_path: Path, slug: str, css: str
+) -> None:
+    """The build judges a carousel by its layout, ``check`` by the file: the same facts, or a
+    build that succeeds could fail ``check`` (and a rule's message would differ)."""
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    sheet = tmp_path / "templates/carousel/carousel.css"
+    sheet.write_text(sheet.read_text("utf-8") + "\n" + css + "\n", "utf-8")
+    project = load_project(CONTENT, Problems())
+    assert project is not None
+    env = RenderEnvironment(project, (tmp_path / "templates").resolve())
+    job = Job(project.posts[slug], None, CAROUSEL)
+    engine = carousel_engine(env, CAROUSEL)
+    documents = [engine.layout(html) for _, html in slide_html(job, env)[0]]
+    data = engine.write(documents)
+    built, read = laid_out_facts(documents, data), read_carousel(data)
+    assert read.error is None and built.pages >= 3
+    for fact in ("pages", "sizes", "smallest_px", "title", "lang", "size_bytes"):
+        assert getattr(built, fact) == getattr(read, fact), fact
 
 
 @pytest.mark.parametrize(("css", "rule"), [

@@ -361,10 +361,12 @@ def test_characters_no_font_has_warn_at_build_and_check_passes(
     paths = ["--content", str(content), "--templates", str(TEMPLATES), "--output", str(output)]
     source = content / ("posts/test-post.md" if where == "post" else "blocks/stat-one.md")
     codes = [f"U+{ord(c):04X}" for c in chars]
+    said = []
     for _build in ("rendered", "reused"):  # a reused one-pager repeats its warning
         assert main(["build", *paths]) == 0
         printed = capsys.readouterr()
         text = " ".join((printed.err + printed.out).split())
+        said.append(text)
         assert "warning" in text and "print as empty boxes" in text
         assert f"{source.name}:" in text and f"field '{field}'" in text
         assert all(code in text for code in codes), text
@@ -380,6 +382,10 @@ def test_characters_no_font_has_warn_at_build_and_check_passes(
         ("pdf.glyphs", "warning", "pdf/test-post.pdf")
     ]
     assert all(code in findings[0]["message"] for code in codes)
+    # one message: the build said, word for word, what check says about the file
+    message = " ".join(findings[0]["message"].split())
+    assert f"the one-pager of 'test-post': {message} [pdf.glyphs]" in said[0], said[0]
+    assert said[0].count("print as empty boxes") == 1
 
 
 def test_characters_a_fallback_font_has_are_not_reported(
@@ -415,6 +421,9 @@ def test_characters_the_design_adds_are_blamed_on_the_template(
     assert main(["build", *paths, "--output", str(tmp_path / "output")]) == 0
     err = capsys.readouterr().err
     printed = " ".join(err.split())
-    assert f"onepager.html:{line}: warning: the one-pager's design" in printed
+    assert (
+        f"onepager.html:{line}: warning: the one-pager of 'test-post': 1 character(s) print as "
+        f"empty boxes in the PDF one-pager: {EMOJI} U+1F680 (in the one-pager's design)"
+    ) in printed, printed
     boxes = [text for text in err.splitlines() if "U+1F680" in text]
     assert boxes and not any("test-post.md" in text for text in boxes)

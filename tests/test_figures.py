@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from omnipress.channels.readback import comparable, contains
 from omnipress.text.figures import figure_values, figures_in
 
@@ -26,6 +28,27 @@ def test_dates_urls_and_guideline_names_are_not_figures() -> None:
 def test_ignored_phrases_such_as_the_legal_line() -> None:
     legal = "© 2026 Example Ltd · Registered in England and Wales No. 00000000"
     assert values(f"7 disciplines.\n{legal}", ignore=(legal,)) == ["7"]
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "The full article: https://www.example.test/insights/post- 0008/",
+        "The full article: https://www.example.test/insights/po st-0008/",
+        "Book call https://www.example.test/contact/1?utm_source=linkedin&utm_medium=docu\nment"
+        "&utm_campaign=cam paign- 0",
+    ],
+)
+def test_an_address_wrapped_anywhere_on_a_slide_leaves_no_figure_behind(wrapped: str) -> None:
+    """A PDF's text layer splits a long address where the line broke: without the printed
+    addresses in ``ignore``, ``0008`` and ``0`` read as figures (seen at 40 posts)."""
+    printed = (
+        "https://www.example.test/insights/post-0008/",
+        "https://www.example.test/contact/1?utm_source=linkedin&utm_medium=document"
+        "&utm_campaign=campaign-0",
+    )
+    assert values(wrapped) != []
+    assert values(f"{wrapped} and 7 disciplines", ignore=printed) == ["7"]
 
 
 def test_a_stat_glued_to_its_label_by_pdf_extraction_is_still_read() -> None:

@@ -15,15 +15,18 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from omnipress.build import builder
 from omnipress.build.builder import BuildOptions, build
 from omnipress.build.manifest import MANIFEST_NAME, read_manifest, sha256_of
-from omnipress.build.writer import STAGING_MARK, StagedOutput
+from omnipress.build.writer import STAGING_MARK, TRASH_MARK, StagedOutput, wait_for_deletions
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from tests.conftest import CONTENT, ROOT, TEMPLATES, build_copy
@@ -203,6 +206,74 @@ def test_a_killed_swap_is_recovered_and_only_marked_staging_folders_are_deleted(
     assert (lookalike / "keep.txt").read_text() == "not the build's"
 
 
+def test_a_deletion_cut_short_is_finished_and_only_marked_or_empty_trash_is_deleted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The replaced output is renamed into a marked trash folder, then deleted (in the
+    preview, by a thread): a process killed meanwhile leaves it for the next build, which
+    deletes it, and never a look-alike folder it did not make."""
+    assert run(capsys, "build", "--output", "out")[0] == 0
+    marked = project / ".out.trash-killed"
+    (marked / "output/pdf").mkdir(parents=True)
+    (marked / TRASH_MARK).touch()
+    (marked / "output/pdf/old.pdf").write_bytes(b"%PDF")
+    empty = project / ".out.trash-empty"  # killed between making the folder and marking it
+    empty.mkdir()
+    lookalike = project / ".out.trash-mine"
+    lookalike.mkdir()
+    (lookalike / "keep.txt").write_text("not the build's")
+    code, text = run(capsys, "build", "--output", "out")
+    assert code == 0, text
+    assert not marked.exists() and not empty.exists()
+    assert (lookalike / "keep.txt").read_text() == "not the build's"
+
+
+@pytest.mark.parametrize("in_background", [False, True])
+def test_the_replaced_output_is_deleted_and_the_next_build_waits_for_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, in_background: bool
+) -> None:
+    options = BuildOptions(project / "content", project / "templates", project / "out")
+    build(options)
+    started = threading.Event()
+    release = threading.Event()
+    real_rmtree = shutil.rmtree
+
+    def slow_rmtree(path: object, *args: object, **kwargs: object) -> None:
+        if ".trash-" in str(path):
+            started.set()
+            release.wait(10)
+        real_rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("omnipress.build.writer.shutil.rmtree", slow_rmtree)
+    post = project / "content/posts/cro-or-cdmo.md"
+    post.write_text(post.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    if in_background:
+        first = build(options, delete_in_background=True)  # returns while the thread deletes
+        assert started.wait(10) and first.built
+        assert len(list(project.glob(".out.trash-*"))) == 1
+        seen: list[int] = []
+        real_needs_recovery = builder.needs_recovery
+
+        def needs_recovery(output: Path) -> bool:  # the build's first look at the folder
+            seen.append(len(list(project.glob(".out.trash-*"))))
+            return real_needs_recovery(output)
+
+        monkeypatch.setattr(builder, "needs_recovery", needs_recovery)
+        threading.Timer(2.0, release.set).start()
+        build(options, delete_in_background=True)
+        assert seen[0] == 0, "the next build looked before the first deletion had finished"
+        release.set()
+        build(options)
+    else:
+        release.set()
+        build(options)
+    wait_for_deletions()
+    assert not list(project.glob(".out.trash-*")) and not (project / "out.previous").exists()
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o755 for p in (project / "out").rglob("*")
+               if p.is_dir())  # fmt: skip
+    assert "One more sentence." in (project / "out/blog/cro-or-cdmo/index.html").read_text()
+
+
 def test_broken_content_leaves_no_lock_and_creates_no_folder(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -218,7 +289,8 @@ def test_a_successful_build_leaves_no_lock_file(
 ) -> None:
     assert run(capsys, "build", "--output", "out")[0] == 0
     assert not (project / ".out.lock").exists()
-    assert not list(project.glob(".out.*"))
+    # beside out/ only the verdicts the build gives `check` (no lock, no temporary file)
+    assert [p.name for p in project.glob(".out.*")] == [".out.check-cache.json"]
 
 
 def test_a_lock_file_replaced_while_locking_is_not_taken(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from omnipress import __version__
 from omnipress.build.dependencies import (
@@ -27,12 +28,14 @@ from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read
 from omnipress.build.output_files import read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
+from omnipress.build.prose import report_prose
 from omnipress.build.workers import render_in_pool, rendering_gc
 from omnipress.build.writer import (
     StagedOutput,
     build_lock,
     needs_recovery,
     recover_interrupted_swap,
+    wait_for_deletions,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
 from omnipress.channels.approval import with_approval
@@ -56,6 +59,9 @@ class BuildOptions:
     output: Path = Path("output")
     only: str | None = None
     jobs: int = 1
+    # keep what each rendered output's read-back gives (``BuildReport.facts``): the cli hands
+    # it to ``check`` as its verdicts (check/seed.py); the build itself never needs it
+    keep_facts: bool = False
 
 
 @dataclass
@@ -65,6 +71,8 @@ class BuildReport:
     warnings: Problems = field(default_factory=Problems)
     seconds: float = 0.0
     manifest: Manifest | None = None
+    project: Project | None = None  # the content it was built from
+    facts: dict[str, Any] = field(default_factory=dict)  # path -> facts, with ``keep_facts``
 
 
 Progress = Callable[[int, int, str], None]
@@ -76,6 +84,7 @@ def load_and_validate(content: Path, problems: Problems) -> Project:
     project = load_project(content, problems)
     if project is not None:
         check_references(project, problems)
+        report_prose(project, problems)
     if problems.errors or project is None:
         raise ContentError(problems.items)
     return project
@@ -189,6 +198,7 @@ def build(
     *,
     project: Project | None = None,
     warm: WarmRenderers | None = None,
+    delete_in_background: bool = False,
 ) -> BuildReport:
     """Build everything (or ``--only`` one post or campaign) into ``options.output``.
 
@@ -196,8 +206,11 @@ def build(
     that keeps it between builds (the preview re-reads only the files a save changed); its
     load warnings are then the caller's to show. ``warm``: renderers kept between builds by
     that caller; a save that changes a few outputs then renders them here, warm, rather than
-    starting worker processes that would each start WeasyPrint again."""
+    starting worker processes that would each start WeasyPrint again.
+    ``delete_in_background``: the replaced output is deleted while the caller goes on (see
+    :meth:`StagedOutput.commit`); the next build waits for it."""
     started = time.perf_counter()
+    wait_for_deletions()
     refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
     if needs_recovery(output):  # a killed build's output is put back even if this one fails
@@ -211,7 +224,8 @@ def build(
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)
         report = BuildReport(warnings=problems)
-        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm)
+        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
+                                keep_facts=options.keep_facts)  # fmt: skip
         jobs = plan_jobs(project, options.only)
         previous = read_manifest(output)
         previous_records = previous.by_path() if previous else {}
@@ -239,11 +253,12 @@ def build(
                 for c in project.campaigns.values()
             }
             staged.write(MANIFEST_NAME, manifest.to_json().encode("utf-8"))
-            staged.commit()
+            staged.commit(delete_in_background)
         except BaseException:
             staged.discard()
             raise
         report.manifest = manifest
+        report.project = project
         report.seconds = time.perf_counter() - started
         return report
 
@@ -290,6 +305,7 @@ class RenderPlan:
                 [self.jobs[i] for i in to_render],
                 min(self.workers, len(to_render)),
                 lambda position, outcome: self.finish(to_render[position], outcome),
+                self.env.keep_facts,
             )
         else:
             with rendering_gc():
@@ -320,6 +336,8 @@ class RenderPlan:
         for index, job in enumerate(self.jobs):
             outcome = self.outcomes[index]
             (report.built if index in rendered else report.reused).append(job.path)
+            if outcome.facts is not None:
+                report.facts[job.path] = outcome.facts
             problems.extend(outcome.problems)
             for path, cleaning in outcome.cleaning.items():
                 if not (cleaning.removed or cleaning.refused_paths):

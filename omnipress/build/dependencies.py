@@ -33,7 +33,7 @@ from omnipress.errors import Problem, Problems
 from omnipress.text.markup import Cleaning
 
 if TYPE_CHECKING:
-    from omnipress.channels.base import Job, RenderEnvironment
+    from omnipress.channels.base import Job, Rendered, RenderEnvironment
 
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "pyyaml", "python-frontmatter", "weasyprint", "pydyf",
@@ -201,6 +201,8 @@ class Outcome:
     notices: list[Problem] = field(default_factory=list)  # about the process, not the output
     key: str = ""  # known already when reused
     previous: tuple[Path, tuple[int, int]] | None = None  # reused: the file, (device, inode)
+    # rendered with ``keep_facts``: what the channel's read-back gives for ``data`` (check/seed)
+    facts: Any = None
 
 
 def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome:
@@ -260,6 +262,7 @@ def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome
     notices = list(env.notices)
     env.notices.items.clear()
     return Outcome(
+        facts=facts_of(job, rendered) if env.keep_facts else None,
         data=rendered.data,
         sha256=hashlib.sha256(rendered.data).hexdigest(),
         blocks=blocks,
@@ -280,6 +283,16 @@ def record_sources(blocks: Mapping[str, str], depends: Mapping[str, str]) -> lis
     used = [name for name, value in depends.items()
             if name.startswith(("block:", "post:")) and value not in (EXISTS, MISSING)]  # fmt: skip
     return [*(f"block:{b}" for b in blocks), *used]
+
+
+def facts_of(job: Job, rendered: Rendered) -> Any:
+    """The facts ``check`` would read back from these bytes: those the renderer judged its
+    rules by, else the channel's own read-back of the bytes in memory (a one-pager, whose
+    rules the build judges from the layout: its text needs PDFium, as in ``check``)."""
+    if rendered.facts is not None:
+        return rendered.facts
+    read_back = job.channel.read_back
+    return read_back(rendered.data) if read_back is not None else None
 
 
 def output_key(

@@ -75,17 +75,34 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)  # other files (assets): path -> sha256
 
     def to_json(self) -> str:
-        data = {
-            "format": FORMAT_VERSION,
-            "generator": self.generator,
-            "site_digest": self.site_digest,
-            "outputs": [_record(r) for r in sorted(self.outputs, key=lambda r: r.path)],
-            "blocks": dict(sorted(self.blocks.items())),
-            "posts": dict(sorted(self.posts.items())),
-            "campaigns": dict(sorted(self.campaigns.items())),
-            "files": dict(sorted(self.files.items())),
+        """One output, block, post or campaign per line: a reviewer can read and diff it, and
+        every line is written by json's C encoder (``indent=2`` runs the pure-Python one,
+        a quarter of a second at 2,500 outputs, paid by every save in the preview)."""
+
+        def line(value: Any) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
+        def block(opening: str, closing: str, lines: list[str]) -> str:
+            if not lines:
+                return opening + closing
+            return f"{opening}\n" + ",\n".join(f"    {text}" for text in lines) + f"\n  {closing}"
+
+        def mapping(values: dict[str, Any]) -> str:
+            return block("{", "}", [f"{line(key)}: {line(values[key])}" for key in sorted(values)])
+
+        fields = {
+            "format": line(FORMAT_VERSION),
+            "generator": line(self.generator),
+            "site_digest": line(self.site_digest),
+            "outputs": block(
+                "[", "]", [line(_record(r)) for r in sorted(self.outputs, key=lambda r: r.path)]
+            ),
+            "blocks": mapping(self.blocks),
+            "posts": mapping(self.posts),
+            "campaigns": mapping(self.campaigns),
+            "files": mapping(self.files),
         }
-        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        return "{\n" + ",\n".join(f"  {line(k)}: {v}" for k, v in fields.items()) + "\n}\n"
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:

@@ -82,14 +82,15 @@ def rendering_gc() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def start_worker(parent: int, project: Project, templates: Path) -> None:
+def start_worker(parent: int, project: Project, templates: Path, keep_facts: bool = False) -> None:
     """Runs once in each worker: build its render environment. Ctrl+C is the parent's job.
     A worker only ever renders, so it keeps the rendering collection threshold for life."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
     collect_less_often()
-    _worker = (RenderEnvironment(project, templates), Inputs(project, templates))
+    _worker = (RenderEnvironment(project, templates, keep_facts=keep_facts),
+               Inputs(project, templates))  # fmt: skip
 
 
 PR_SET_PDEATHSIG = 1
@@ -141,6 +142,7 @@ def render_in_pool(
     jobs: Sequence[Job],
     workers: int,
     done: Callable[[int, Outcome], None],
+    keep_facts: bool = False,
 ) -> None:
     """Render ``jobs`` in ``workers`` processes; ``done(index, outcome)`` runs in this process
     as each finishes. A failure in a worker is raised here, and stops the jobs not started."""
@@ -148,7 +150,7 @@ def render_in_pool(
         max_workers=workers,
         mp_context=pool_context(),
         initializer=start_worker,
-        initargs=(os.getpid(), project, templates),
+        initargs=(os.getpid(), project, templates, keep_facts),
     )
     try:
         with no_interrupt_while_forking():  # the first submit forks the workers

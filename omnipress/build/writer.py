@@ -15,6 +15,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,12 @@ from omnipress.errors import ContentError, Problem, UsageError
 STAGING_MARK = ".omnipress-staging"
 """Put in every staging folder when it is made: a staging folder left by a killed build is
 deleted by the next one only if it holds this mark."""
+TRASH_MARK = ".omnipress-trash"
+"""Put in a replaced output once it is renamed aside for deletion, for the same reason."""
+
+_deleting: list[threading.Thread] = []
+"""Replaced outputs being deleted in the background (the preview's builds): the next build
+waits for them before it touches anything, so no two builds' file trees ever overlap."""
 
 
 def previous_dir(output: Path) -> Path:
@@ -31,12 +38,24 @@ def previous_dir(output: Path) -> Path:
 
 
 def needs_recovery(output: Path) -> bool:
-    """Whether a killed build left its old output aside or a staging folder behind."""
-    return previous_dir(output).exists() or any(staging_folders(output))
+    """Whether a killed build left its old output aside, or a staging or trash folder."""
+    return (
+        previous_dir(output).exists() or any(staging_folders(output)) or any(trash_folders(output))
+    )
 
 
 def staging_folders(output: Path) -> Iterator[Path]:
     return output.parent.glob(f".{output.name}.staging-*")
+
+
+def trash_folders(output: Path) -> Iterator[Path]:
+    return output.parent.glob(f".{output.name}.trash-*")
+
+
+def wait_for_deletions() -> None:
+    """Let the background deletions of replaced outputs finish (see :data:`_deleting`)."""
+    while _deleting:
+        _deleting.pop().join()
 
 
 def recover_interrupted_swap(output: Path) -> None:
@@ -61,6 +80,10 @@ def recover_interrupted_swap(output: Path) -> None:
     for stale in staging_folders(output):
         if stale.is_dir() and not stale.is_symlink() and (stale / STAGING_MARK).is_file():
             shutil.rmtree(stale, ignore_errors=True)
+    for trash in trash_folders(output):  # a replaced output whose deletion was cut short
+        ours = (trash / TRASH_MARK).is_file() or is_build_output(trash)  # marked, or empty
+        if trash.is_dir() and not trash.is_symlink() and ours:
+            shutil.rmtree(trash, ignore_errors=True)
 
 
 class BuildLocked(ContentError):
@@ -135,7 +158,10 @@ class StagedOutput:
         target = self.root / name
         if target.parent not in self.directories:
             target.parent.mkdir(parents=True, exist_ok=True)
-            self.directories.add(target.parent)
+            folder = target.parent
+            while folder != self.root and folder not in self.directories:
+                self.directories.add(folder)  # every folder made, for commit's permissions
+                folder = folder.parent
         return target
 
     def write(self, relative: str, data: bytes) -> Path:
@@ -164,16 +190,32 @@ class StagedOutput:
             return False
         return True
 
-    def commit(self) -> None:
+    def commit(self, delete_in_background: bool = False) -> None:
+        """Swap the staging folder in. The replaced output is then renamed aside and deleted:
+        at once, or, for the preview (``delete_in_background``), by a thread while the new
+        state is already served: deleting a library's worth of folders takes most of a
+        second on some file systems, and a save should not wait for it."""
         (self.root / STAGING_MARK).unlink()
-        for directory in sorted(p for p in self.root.rglob("*") if p.is_dir()):
+        for directory in sorted(self.directories):
             os.chmod(directory, 0o755)
         os.chmod(self.root, 0o755)
         previous = previous_dir(self.output)
         if self.output.exists():
             self.output.rename(previous)
         self.root.rename(self.output)
-        shutil.rmtree(previous, ignore_errors=True)
+        if not previous.exists():
+            return
+        trash = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.trash-", dir=self.output.parent))
+        (trash / TRASH_MARK).touch()  # before the move: killed at any point, it is ours
+        previous.rename(trash / "output")
+        if delete_in_background:
+            thread = threading.Thread(
+                target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True
+            )
+            _deleting.append(thread)
+            thread.start()
+        else:
+            shutil.rmtree(trash, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -34,6 +34,9 @@ class Rendered:
     data: bytes
     blocks: tuple[str, ...]
     files: tuple[Path, ...] = ()  # files read besides templates and blocks (PDF: CSS, images)
+    # what the channel's read-back gives for ``data``, when the renderer already has it (it
+    # judged its rules by it): the build hands it to ``check`` instead of reading it back
+    facts: Any = None
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,14 @@ def make_jinja(templates: Path) -> jinja2.Environment:
 @dataclass
 class WarmRenderers:
     """What a long-lived process (the preview) keeps between builds: the WeasyPrint engine,
-    which costs a second or more to start. It depends on the templates and on content/'s
-    images alone, so its keeper drops it when one of those changes. Caches of content (the
+    which costs a second or more to start, and the Jinja environment with its compiled
+    templates (a fifth of a second to compile again on every save). Both depend on the
+    templates and on content/'s images alone, so the keeper drops them when one of those
+    changes (and Jinja itself reloads a template whose file changed). Caches of content (the
     Markdown of a block) are never kept: a block may change between builds."""
 
     engines: dict[str, Engine] = field(default_factory=dict)  # by channel name
+    jinja: dict[Path, jinja2.Environment] = field(default_factory=dict)  # by templates folder
 
 
 @dataclass
@@ -160,11 +166,16 @@ class RenderEnvironment:
     plain: dict[str, tuple[str, Cleaning]] = field(default_factory=dict)  # Markdown -> text
     notices: Problems = field(default_factory=Problems)  # about this process, not one output
     warm: WarmRenderers | None = None
+    # keep each output's read-back facts for the check's verdicts (see check/seed.py)
+    keep_facts: bool = False
 
     @property
     def jinja(self) -> jinja2.Environment:
         if self._jinja is None:
-            self._jinja = make_jinja(self.templates)
+            kept = self.warm.jinja if self.warm is not None else {}
+            if self.templates not in kept:
+                kept[self.templates] = make_jinja(self.templates)
+            self._jinja = kept[self.templates]
         return self._jinja
 
     @property

@@ -9,11 +9,11 @@ between the layers (a channel package is below ``check`` and may only know this 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from omnipress.channels.readback import comparable, words
-from omnipress.content.model import Block, Project
+from omnipress.content.model import Block, Post, Project
 from omnipress.errors import Finding, Severity
 
 
@@ -65,6 +65,8 @@ class PostChecker(Protocol):
     def ref(self) -> Reference: ...
     @property
     def project(self) -> Project: ...
+    @property
+    def post(self) -> Post: ...
 
     def add(
         self,
@@ -80,7 +82,9 @@ class PostChecker(Protocol):
     def cta_reference(self, campaign_name: str | None) -> CtaReference | None: ...
     def compare_cta(self, record: OutputFile, cta: CtaReference, label: str, url: str) -> None: ...
     def check_text_block(self, record: OutputFile, text: str, block: Block) -> None: ...
-    def check_figures(self, record: OutputFile, text: str) -> None: ...
+    def check_figures(
+        self, record: OutputFile, text: str, printed: Iterable[str] = ()
+    ) -> None: ...  # printed: addresses the output prints as text, not figures
     def block_text(self, block_id: str, channel: str) -> str: ...
     def block_rule(self, block: Block, channel: str) -> str: ...
     def block_message(self, block: Block) -> str: ...

@@ -170,13 +170,15 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=1024)
 def comparable(text: str) -> str:
     """Text reduced to what survives every channel: letters and numbers, in order.
 
     PDF extraction loses spaces (a stat value glued to its label), breaks lines inside
     hyphenated words and turns quotes into typographic ones; HTML adds its own spacing. So
     punctuation and spacing are dropped, case folded, and numbers fenced with ``|`` so that
-    ``7 disciplines`` never matches inside ``17 disciplines``.
+    ``7 disciplines`` never matches inside ``17 disciplines``. Remembered: a file's text is
+    searched for each block it shows.
     """
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u00ad", "")
     return "".join(f"|{t}|" if t[0].isdigit() else t for t in TOKEN.findall(text))

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 from omnipress.build.manifest import MANIFEST_NAME, Manifest
+from omnipress.build.prose import source_findings
 from omnipress.check.checkmodel import CheckContext, CheckFinding, CheckReport
 from omnipress.content.model import Project
-from omnipress.errors import Problems, UsageError
+from omnipress.errors import Finding, Problems, UsageError
 
 __all__ = ["CheckFinding", "CheckReport", "run_check"]
 
@@ -77,6 +78,7 @@ def run_check(
     files = check_files(ctx)
     check_stale(ctx)
     posts, read = check_posts(ctx, cache, jobs)
+    ctx.findings.extend(prose_findings(project))  # never cached: cheap, and styles change
     cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
     cache.save(where)
     drafts = find_drafts(ctx)
@@ -86,3 +88,18 @@ def run_check(
     if drafts is not None:
         report.drafts = len(drafts.outputs)
     return report
+
+
+def prose_findings(project: Project) -> list[CheckFinding]:
+    """The house style's and the claims rule's findings in the sources, with the file (as
+    ``content/posts/x.md``), line and column an editor opens, the matched words as ``found``
+    and the replacement as ``expected``."""
+    root = project.root
+    found = []
+    for f in source_findings(project):
+        finding = Finding(f.rule, f.message, f.hint, f.severity, f.replacement, f.matched)
+        source = f"{root.name}/{f.path.relative_to(root).as_posix()}"
+        found.append(
+            CheckFinding.at(finding, f.post, None, None).with_source(source, f.line, f.column)
+        )
+    return found

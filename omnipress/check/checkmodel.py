@@ -31,6 +31,11 @@ class CheckFinding(Finding):
     post: str | None  # slug, or None for site-wide findings
     channel: str | None  # a channel's name, or None
     file: str | None  # relative to output/
+    # a finding in what a marketer wrote (house style, claims): the content file, e.g.
+    # "content/posts/x.md", and the 1-based line and column of the words it is about
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
 
     @classmethod
     def at(
@@ -39,8 +44,14 @@ class CheckFinding(Finding):
         shared = {spec.name: getattr(finding, spec.name) for spec in fields(Finding)}
         return cls(**shared, post=post, channel=channel, file=file)
 
+    def with_source(self, source: str, line: int | None, column: int | None) -> CheckFinding:
+        return replace(self, source=source, line=line, column=column)
+
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in JSON_FIELDS}
+        """The finding in :data:`JSON_FIELDS`' order; a finding in a source adds where it is
+        (``source``, ``line``, ``column``) after ``file``, and only such a finding does."""
+        names = JSON_FIELDS if self.source is None else SOURCE_JSON_FIELDS
+        return {name: getattr(self, name) for name in names}
 
 
 class Place(TypedDict):
@@ -65,6 +76,7 @@ JSON_FIELDS = (
 )
 """The order of a finding's keys in ``check --format json`` (and the cache): the where before
 the what, as scripts reading it have always seen it."""
+SOURCE_JSON_FIELDS = (*JSON_FIELDS[:5], "source", "line", "column", *JSON_FIELDS[5:])
 
 
 @dataclass
@@ -85,6 +97,10 @@ class CheckReport:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
     @property
+    def suggestions(self) -> list[CheckFinding]:
+        return [f for f in self.findings if f.severity is Severity.SUGGESTION]
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -96,14 +112,19 @@ class CheckReport:
         return groups
 
     def strict(self) -> CheckReport:
-        """The same report with every warning counted as an error (``--strict``)."""
-        return replace(self, findings=[replace(f, severity=Severity.ERROR) for f in self.findings])
+        """The same report with every warning counted as an error (``--strict``); a
+        suggestion stays one: it is the house style's advice, never a failure."""
+        return replace(self, findings=[
+            replace(f, severity=Severity.ERROR) if f.severity is Severity.WARNING else f
+            for f in self.findings
+        ])  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "suggestions": len(self.suggestions),
             "files_checked": self.files_checked,
             "posts_checked": self.posts_checked,
             **({} if self.drafts is None else {"drafts": self.drafts}),
@@ -111,8 +132,10 @@ class CheckReport:
         }
 
 
-def _order(finding: CheckFinding) -> tuple[str, str, str, str]:
-    return (finding.post or "", finding.channel or "", finding.file or "", finding.rule)
+def _order(finding: CheckFinding) -> tuple[str, str, str, str, str, int, int]:
+    return (finding.post or "", finding.channel or "", finding.file or "", finding.source or "",
+            finding.rule if finding.source is None else "", finding.line or 0,
+            finding.column or 0)  # fmt: skip
 
 
 @dataclass
@@ -131,6 +154,9 @@ class CheckContext:
     # what the post being checked looked up in output/ besides its files: path -> is a file
     probes: dict[str, bool] = field(default_factory=dict)
     cache: FileProofs | None = None  # what the last check found, see check.checkcache
+    # the facts of the files the build has just rendered, by path (check.seed): used instead
+    # of reading those files back; empty in a ``check`` run, which reads every file it judges
+    known: dict[str, Any] = field(default_factory=dict)
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(

@@ -33,7 +33,7 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
     records: dict[str, list[OutputRecord]] = defaultdict(list)
     for record in ctx.manifest.outputs:
         records[record.post].append(record)
-    users = _block_users(ctx)
+    users = users_of_blocks(ctx)
     slugs = [slug for slug in sorted(records) if slug in ctx.project.posts]
     templates = templates_key(ctx.templates)
     keys = {
@@ -45,7 +45,7 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
         if cached is not None:
             verdicts[slug] = cached
     todo = [slug for slug in slugs if slug not in verdicts]
-    for slug, (findings, probes) in zip(todo, _run(ctx, todo, jobs), strict=True):
+    for slug, (findings, probes) in zip(todo, run_posts(ctx, todo, jobs), strict=True):
         verdicts[slug] = PostVerdict(keys[slug], findings, probes)
     for slug in slugs:
         ctx.findings.extend(verdicts[slug].findings)
@@ -67,7 +67,7 @@ def check_one(ctx: CheckContext, slug: str) -> tuple[list[CheckFinding], dict[st
         ctx.findings, ctx.probes = saved
 
 
-def _run(
+def run_posts(
     ctx: CheckContext, slugs: list[str], jobs: int
 ) -> Iterator[tuple[list[CheckFinding], dict[str, bool]]]:
     """Each post's result, in the order of ``slugs``; a pool only when it can help, and only
@@ -152,7 +152,7 @@ def post_key(
     )
 
 
-def _block_users(ctx: CheckContext) -> dict[str, list[str]]:
+def users_of_blocks(ctx: CheckContext) -> dict[str, list[str]]:
     """Block id -> the posts whose outputs use it: a finding about a shared block names them."""
     users: dict[str, set[str]] = defaultdict(set)
     for record in ctx.manifest.outputs:

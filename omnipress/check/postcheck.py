@@ -7,6 +7,7 @@ its reference, its ``add`` and the text comparisons below; ``consistency`` runs 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,9 @@ class PostCheck:
                 found = next(
                     (r for r in records if r.channel == channel.name and r.campaign is None), None
                 )
-                if found is not None and (data := self.read(found)) is not None:
+                if found is not None and found.path in ctx.known:
+                    self.reference_record, self.blog = found, ctx.known[found.path]
+                elif found is not None and (data := self.read(found)) is not None:
                     assert channel.read_back is not None  # the registry refuses a channel without
                     self.reference_record, self.blog = found, channel.read_back(data)
                 break
@@ -205,7 +208,7 @@ class PostCheck:
             hint=self.block_hint(block),
         )
 
-    def check_figures(self, record: OutputFile, text: str) -> None:
+    def check_figures(self, record: OutputFile, text: str, printed: Iterable[str] = ()) -> None:
         project = self.ctx.project
         post, site = self.post, project.site
         sources = [
@@ -223,7 +226,7 @@ class PostCheck:
             if block is not None:
                 sources += [block.body, *block.variants.values(), *strings_in(block.fields)]
         allowed = figure_values(sources)
-        for figure in figures_in(text, ignore=[site.legal]):
+        for figure in figures_in(text, ignore=[site.legal, *printed]):
             if figure.value not in allowed:
                 self.add(
                     record,

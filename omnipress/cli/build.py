@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from omnipress.cli.options import EXIT_OK, add_paths, print_problems
+from omnipress.cli.options import EXIT_INTERRUPTED, EXIT_OK, add_paths, print_problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +38,7 @@ def positive_int(text: str) -> int:
 def run(args: argparse.Namespace, console: Console) -> int:
     from omnipress.build.builder import BuildOptions, build
     from omnipress.build.progress import BuildProgress, summary
+    from omnipress.check.seed import seed_verdicts
 
     options = BuildOptions(
         content=args.content,
@@ -45,9 +46,15 @@ def run(args: argparse.Namespace, console: Console) -> int:
         output=args.output,
         only=args.only,
         jobs=args.jobs or default_jobs(),
+        keep_facts=True,
     )
     with BuildProgress(console) as progress:
         report = build(options, progress)
+    try:
+        seed_verdicts(args.output, args.templates, report, options.jobs)
+        interrupted = False
+    except KeyboardInterrupt:  # output/ is complete: only check's head start is lost
+        interrupted = True
     print_problems(console, report.warnings.warnings, Path.cwd())
     console.print(
         f"{summary(len(report.built), len(report.reused), report.seconds)} → {args.output}/",
@@ -55,4 +62,13 @@ def run(args: argparse.Namespace, console: Console) -> int:
         soft_wrap=True,
         markup=False,
     )
+    if interrupted:
+        console.print(
+            f"Interrupted after the build: {args.output}/ is complete, but its verdicts were "
+            "not kept for `check`, which will read every file back",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_OK

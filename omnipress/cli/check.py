@@ -29,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text for people (default), json for CI",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="count warnings as errors (exit 1 on any finding)"
+        "--strict",
+        action="store_true",
+        help="count warnings as errors (exit 1 on any error or warning; suggestions never fail)",
     )
     parser.add_argument(
         "--no-cache",
@@ -75,6 +77,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
+STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.SUGGESTION: "cyan"}
+
+
 def print_report(report: CheckReport, console: Console, output: Path) -> None:
     """Findings grouped by post, then channel; each with its rule, file, expected vs found
     and how to fix it; then a one-line verdict."""
@@ -82,17 +87,22 @@ def print_report(report: CheckReport, console: Console, output: Path) -> None:
         console.print(f"\n[bold]{escape(post) if post else 'Site-wide'}[/bold]")
         channel: str | None = ""
         for finding in findings:
-            if finding.channel != channel:
-                channel = finding.channel
+            heading = finding.channel or ("sources" if finding.source else None)
+            if heading != channel:
+                channel = heading
                 console.print(f"  [bold cyan]{channel or 'all channels'}[/bold cyan]")
-            style = "red" if finding.severity is Severity.ERROR else "yellow"
+            style = STYLES[finding.severity]
             where = f" {escape(finding.file)}:" if finding.file else ""
+            if finding.source:  # path:line:column, which editors and terminals open
+                place = [finding.source, *(str(n) for n in (finding.line, finding.column) if n)]
+                where = f" {escape(':'.join(place))}:"
             console.print(
                 f"    [{style}]{finding.severity}[/{style}] [bold]{finding.rule}[/bold]{where} "
                 f"{escape(finding.message)}"
             )
-            if finding.expected or finding.found:
+            if finding.expected or (finding.found and not finding.source):
                 console.print(f"        expected: {escape(finding.expected)}")
+            if finding.expected or finding.found:
                 console.print(f"        found:    {escape(finding.found)}")
             if finding.hint:
                 console.print(f"        fix:      {escape(finding.hint)}")
@@ -109,7 +119,9 @@ def print_report(report: CheckReport, console: Console, output: Path) -> None:
             "(`python build.py approvals` lists why; `check --release` fails on them)"
         )
     console.print(
-        f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) in "
+        f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        + (f", {len(report.suggestions)} suggestion(s)" if report.suggestions else "")
+        + " in "
         f"{report.files_checked} files of {report.posts_checked} posts ({output}/, "
         f"{report.seconds:.1f} s)"
     )

@@ -46,6 +46,7 @@ from omnipress.content.sources import (
     read_text,
     rel_name,
 )
+from omnipress.content.styles import claims_setting, load_styles
 from omnipress.errors import Problems, did_you_mean, find_line
 
 
@@ -71,7 +72,8 @@ def load_site(root: Path, problems: Problems) -> Site | None:
     size = page_size(pdf, path, lines, problems) if isinstance(pdf, dict) else None
     css_ok = isinstance(brand, dict) and check_brand(brand, path, lines, problems)
     roles = read_settings(data.get("approvals"), path, lines, problems)
-    if not (fields_ok and css_ok and size) or not check_logo(data, root, path, problems):
+    claims = claims_setting(data.get("claims"), path, lines, problems)
+    if not (fields_ok and css_ok and size and claims) or not check_logo(data, root, path, problems):
         return None
     if roles is None:
         return None
@@ -90,9 +92,14 @@ def load_site(root: Path, problems: Problems) -> Site | None:
         brand=brand_of(brand),
         page_size=size,
         path=path,
-        digest=digest_of(data),
+        # what only the prose rules read leaves the outputs' key alone: no output changes
+        digest=digest_of({k: v for k, v in data.items() if k not in PROSE_ONLY}),
+        claims=claims,
         approvals=roles,
     )
+
+
+PROSE_ONLY = ("claims",)
 
 
 def check_logo(data: dict[str, Any], root: Path, path: Path, problems: Problems) -> bool:
@@ -353,11 +360,12 @@ def load_project(root: Path, problems: Problems) -> Project | None:
         DUPLICATE_CAMPAIGN, problems, set(),
     )  # fmt: skip
     assets = collect_images(root, problems)
+    styles = load_styles(root, problems)
     if site is None:
         return None
     approvals = load_approvals(root, site, blocks, posts, unreadable, problems)
     return Project(root, site, blocks, posts, campaigns, assets, frozenset(unreadable),
-                   approvals)  # fmt: skip
+                   styles, approvals)  # fmt: skip
 
 
 def load_approvals(

@@ -14,8 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omnipress.errors import Severity
+
 if TYPE_CHECKING:
     from omnipress.content.approvals import Approvals
+    from omnipress.content.styles import StyleRule
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Site:
     page_size: str
     path: Path
     digest: str
+    # how severe an unsourced figure is; not in ``digest``, since no output shows it
+    claims: Severity = Severity.WARNING
     # the roles that must approve every source before an output is published; () = off
     approvals: tuple[str, ...] = ()
 
@@ -132,6 +137,8 @@ class Project:
     unreadable: frozenset[str] = frozenset()
     """Ids and slugs of files that failed to load: already reported, so references to them
     are not reported again as 'unknown'."""
+    styles: tuple[StyleRule, ...] = ()
+    """The house style (content/styles/): checked on the sources, never part of an output."""
     approvals: Approvals | None = None  # the roles required, the log, each source's hash
 
     def campaigns_of(self, slug: str) -> list[Campaign]:

@@ -150,6 +150,7 @@ SITE_FIELDS = (
     FieldSpec("brand", "map", help="colors and fonts"),
     FieldSpec("pdf", "map", help="one-pager settings: page_size"),
     FieldSpec("approvals", "map", help="review before publishing: required: [medical, legal]"),
+    FieldSpec("claims", "map", help="unsourced: warning (default) or error"),
 )
 
 POST_FIELDS = (
@@ -235,6 +236,15 @@ def section_texts(post: Post) -> Iterator[str]:
         for spec in section.fields:
             if spec.kind == "str":
                 yield section.field_of(settings, spec.name) or ""
+
+
+def section_fields(post: Post) -> Iterator[tuple[str, str]]:
+    """(the field's dotted key, its text) for each text field of a post's channel sections:
+    :func:`section_texts` with the place each is written, for a finding in one."""
+    for section, settings in _sections_of(post):
+        for spec in section.fields:
+            if spec.kind == "str":
+                yield f"{section.key}.{spec.name}", section.field_of(settings, spec.name) or ""
 
 
 def section_blocks(post: Post) -> Iterator[tuple[str, str]]:

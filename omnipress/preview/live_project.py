@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from omnipress.build.prose import report_prose
 from omnipress.content import loader
 from omnipress.content.approvals import APPROVALS_FILE, Approvals
 from omnipress.content.loader import load_approvals
@@ -91,6 +92,7 @@ def full_load(content: Path) -> Loaded:
     references = Problems()
     if project is not None:
         check_references(project, references)
+        report_prose(project, references)
     if project is None or problems.errors or references.errors:
         raise ContentError(problems.items + references.items)
     paths = {
@@ -162,6 +164,7 @@ def updated(last: Loaded, changed: Iterable[Path]) -> Loaded:
     project = dataclasses.replace(project, approvals=approvals_now(project))
     references = Problems()
     check_references(project, references)
+    report_prose(project, references)  # all of it: a block's edit is every user's words
     if references.errors:
         raise NeedsFullLoad(content)
     in_order = [w for path in sorted(file_warnings) for w in file_warnings[path]]

@@ -319,7 +319,9 @@ class Preview:
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
-                return build(self.options, project=project, warm=self.warm)
+                return build(
+                    self.options, project=project, warm=self.warm, delete_in_background=True
+                )
             except ContentError as exc:
                 if not refused_by_lock(exc) or time.monotonic() >= deadline:
                     raise

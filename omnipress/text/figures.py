@@ -8,12 +8,14 @@ URLs, and numbers glued to letters (guideline names such as ICH E6(R3), product 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from omnipress.content.links import URL_PATTERN
+from omnipress.text.prose import blank
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATES = re.compile(
@@ -40,17 +42,35 @@ class Figure:
     context: str  # the words around it, for the report
 
 
+@functools.lru_cache(maxsize=256)
+def _wrapped(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"\s*".join(re.escape(character) for character in "".join(phrase.split())))
+
+
+def without_phrases(text: str, phrases: Iterable[str]) -> str:
+    """``text`` with each phrase cut out even where a line break split it anywhere: a PDF's
+    text layer gives a long address wrapped on a slide as ``…/post- 0008/``, which would
+    otherwise leave ``0008`` behind as a figure."""
+    for phrase in phrases:
+        if phrase.strip():
+            text = _wrapped(phrase).sub(" ", text)
+    return text
+
+
+def _claims(text: str, ignore: Iterable[str]) -> str:
+    """The text where figures are looked for: whitespace collapsed, without dates, URLs and
+    the ``ignore`` phrases (a legal line, the addresses an output prints), wherever line
+    breaks fall in them."""
+    flat = " ".join(without_phrases(text, ignore).split())
+    return DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+
+
 def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
-    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases (a legal line)."""
-    flat = " ".join(text.split())
-    for phrase in ignore:
-        phrase = " ".join(phrase.split())
-        if phrase:
-            flat = flat.replace(phrase, " ")
-    flat = DATES.sub(" ", URL_PATTERN.sub(" ", flat))
+    """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases."""
+    flat = _claims(text, ignore)
     found = []
     for match in FIGURE.finditer(flat):
-        before = flat[: match.start()].split()[-5:]
+        before = flat[: match.start()].rsplit(None, 5)[-5:]  # the last five words
         after = flat[match.end() :].split()[:5]
         context = " ".join(
             [
@@ -68,6 +88,12 @@ def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
     return found
 
 
+def figure_matches(text: str) -> Iterator[re.Match[str]]:
+    """:data:`FIGURE`'s matches in ``text`` at the places they are written, dates left out:
+    for a rule that must say where a figure is (:func:`figures_in` flattens the text)."""
+    return FIGURE.finditer(blank(text, [m.span() for m in DATES.finditer(text)]))
+
+
 def strings_in(value: Any) -> Iterator[str]:
     """Every string inside front-matter values (lists and mappings included)."""
     if isinstance(value, str):
@@ -83,4 +109,13 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def figure_values(texts: Iterable[str]) -> set[str]:
-    return {figure.value for text in texts for figure in figures_in(text)}
+    """The figures of all ``texts``: what a channel's figures may be."""
+    return {value for text in texts for value in _values_in(text)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _values_in(text: str) -> frozenset[str]:
+    """The figures of one text, without their context: a post's body and its blocks are the
+    sources of each of its outputs' figures, and a block's of every post that uses it."""
+    flat = _claims(text, ())
+    return frozenset(" ".join(match.group(0).split()) for match in FIGURE.finditer(flat))

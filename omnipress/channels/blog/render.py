@@ -84,8 +84,9 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
             "blog/assets/ instead",
         )
     data = html.encode("utf-8")
-    report_rules(job, env, read_blog(data))
-    return Rendered(data, tuple(blocks.used))
+    facts = read_blog(data)
+    report_rules(job, env, facts)
+    return Rendered(data, tuple(blocks.used), facts=facts)
 
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:

@@ -204,9 +204,10 @@ def render_card(job: Job, env: RenderEnvironment) -> Rendered:
         )
     pdf = fitted.document.write_pdf()
     data = rasterise(pdf, pdf_text(pdf))
-    report_rules(job, env, read_card(data))
+    facts = read_card(data)
+    report_rules(job, env, facts)
     files = (env.templates / STYLESHEET, *card_engine(env, job.channel).pdf.fetcher.fetched)
-    return Rendered(data, fitted.blocks, tuple(dict.fromkeys(files)))
+    return Rendered(data, fitted.blocks, tuple(dict.fromkeys(files)), facts)
 
 
 def block_text(env: RenderEnvironment, block_id: str) -> str:

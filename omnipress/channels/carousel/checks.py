@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from omnipress.channels.base import Job
 from omnipress.channels.carousel.readback import CarouselFacts
 from omnipress.channels.checking import CtaReference, OutputFile, PostChecker, clip
 from omnipress.channels.readback import contains, words
 from omnipress.channels.rules import REBUILD
+from omnipress.channels.views import cta_view, post_view
 from omnipress.errors import Finding
 
 UTM = ("utm_source=linkedin", "utm_medium=document")
@@ -25,6 +27,13 @@ def unreadable(facts: Any) -> Finding | None:
 def check_carousel(pc: PostChecker, record: OutputFile, facts: Any) -> None:
     carousel: CarouselFacts = facts
     text = carousel.text
+    if carousel.unembedded_fonts:  # only the file can tell: check's alone, as the one-pager's
+        pc.add(
+            record,
+            "carousel.fonts",
+            "fonts not embedded: " + ", ".join(carousel.unembedded_fonts),
+            hint="use fonts WeasyPrint can embed (installed or @font-face)",
+        )
     if not contains(text, pc.ref.title):
         cover = carousel.texts[0] if carousel.texts else ""
         pc.add(
@@ -47,7 +56,19 @@ def check_carousel(pc: PostChecker, record: OutputFile, facts: Any) -> None:
                 check_items(pc, record, carousel, block)
             else:
                 pc.check_text_block(record, text, block)
-        pc.check_figures(record, text)
+        pc.check_figures(record, text, printed=printed_addresses(pc, record))
+
+
+def printed_addresses(pc: PostChecker, record: OutputFile) -> tuple[str, str]:
+    """The two addresses the closing slide prints as text, exactly as the renderer makes them
+    (tags included): a slug or campaign name in them is not a figure."""
+    from omnipress.channels import by_name  # the registry imports this package
+
+    campaign = pc.project.campaigns.get(record.campaign) if record.campaign else None
+    channel = by_name(record.channel)
+    assert channel is not None
+    job = Job(pc.post, campaign, channel)
+    return cta_view(pc.project, job).url, post_view(pc.project, job).canonical_url
 
 
 def check_cta(pc: PostChecker, record: OutputFile, last: str, cta: CtaReference) -> None:

@@ -1,6 +1,6 @@
 """The carousel's one-output rules (LinkedIn's document post limits and the house's), each a
-function of the facts read back from the PDF: the build runs them on the bytes it has just
-written, ``check`` on the file."""
+function of the carousel's facts: the build runs them on the facts of the layout it has just
+written, ``check`` on the file read back (the same facts: ``render.laid_out_facts``)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ CAROUSEL_PAGE_SIZE = "carousel.page-size"
 CAROUSEL_FILE_SIZE = "carousel.file-size"
 CAROUSEL_TEXT_SIZE = "carousel.text-size"
 CAROUSEL_METADATA = "carousel.metadata"
-CAROUSEL_FONTS = "carousel.fonts"
 
 SLIDES_HINT = "list fewer or more blocks in carousel.slides"
 
@@ -124,19 +123,8 @@ def metadata(facts: Any, expect: Expect) -> list[Finding]:
     ]
 
 
-def fonts(facts: Any, expect: Expect) -> list[Finding]:
-    if not facts.unembedded_fonts:
-        return []
-    return [
-        Finding(
-            CAROUSEL_FONTS,
-            "fonts not embedded: " + ", ".join(facts.unembedded_fonts),
-            "use fonts WeasyPrint can embed (installed or @font-face)",
-        )
-    ]
-
-
-READS = "the carousel PDF read back (PDFium and pypdf), in the build and in check"
+READS = ("the carousel's layout in the build (page sizes, text boxes' sizes, properties); "
+         "the PDF read back (PDFium and pypdf) in check")  # fmt: skip
 
 RULES: tuple[OutputRule, ...] = (
     OutputRule(CAROUSEL_PAGES, NAME, Severity.ERROR, "carousel.slides", READS, pages),
@@ -144,5 +132,4 @@ RULES: tuple[OutputRule, ...] = (
     OutputRule(CAROUSEL_FILE_SIZE, NAME, Severity.ERROR, None, READS, file_size),
     OutputRule(CAROUSEL_TEXT_SIZE, NAME, Severity.ERROR, None, READS, text_size),
     OutputRule(CAROUSEL_METADATA, NAME, Severity.ERROR, None, READS, metadata),
-    OutputRule(CAROUSEL_FONTS, NAME, Severity.ERROR, None, READS, fonts),
 )

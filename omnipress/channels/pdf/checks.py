@@ -8,7 +8,7 @@ from typing import Any
 from omnipress.channels.checking import OutputFile as OutputRecord
 from omnipress.channels.checking import PostChecker as PostCheck
 from omnipress.channels.checking import clip
-from omnipress.channels.pdf.glyphs import describe
+from omnipress.channels.pdf.glyphs import glyphs_finding, onepager_sources
 from omnipress.channels.pdf.readback import PdfFacts
 from omnipress.channels.readback import contains, words
 from omnipress.channels.rules import REBUILD
@@ -38,15 +38,10 @@ def check_pdf(pc: PostCheck, record: OutputRecord, facts: Any) -> None:
             "fonts not embedded: " + ", ".join(pdf.unembedded_fonts),
             hint="use fonts WeasyPrint can embed (installed or @font-face)",
         )
-    if pdf.boxes:
-        pc.add(
-            record,
-            "pdf.glyphs",
-            f"{len(pdf.boxes)} character(s) print as empty boxes: {describe(pdf.boxes)}",
-            hint="no installed font has them; the build's warning names the field they are "
-            "in: replace them there (or install a font that has them), then " + REBUILD,
-            severity=Severity.WARNING,
-        )
+    if pdf.boxes:  # the content's fields that hold them, while the content is the built one
+        sources = onepager_sources(pc.project, pc.post, record.blocks)
+        current = pc.checks_content(record)
+        pc.add_finding(record, glyphs_finding(pdf.boxes, sources if current else None)[0])
     if not contains(pdf.text, ref.title):
         pc.add(
             record,

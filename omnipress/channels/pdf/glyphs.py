@@ -5,7 +5,8 @@ WeasyPrint draws an empty box (``.notdef``) and the PDF goes out looking broken.
 already tried every font fontconfig knows by then, so WeasyPrint's own report of each box is
 the exact list, for free; computing font coverage ourselves would only approximate Pango's
 fallback. The build turns that list into warnings that name the post or block and the field
-the characters come from, because that is where a marketer can remove them.
+the characters come from, because that is where a marketer can remove them; ``check``
+gives the same warning from the PDF's fonts (:func:`glyphs_finding`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omnipress.content.model import Post, Project
-from omnipress.errors import Problems, find_line
+from omnipress.errors import Finding, Problems, Severity, find_line
 from omnipress.text.figures import strings_in
 
+GLYPHS = "pdf.glyphs"
 WEASYPRINT_LOGGER = "weasyprint"
 NOTDEF_MESSAGE = ".notdef glyph"  # how WeasyPrint (≥ 61) starts its warning for each box
 HINT = (
@@ -123,21 +125,38 @@ def unplaced(boxes: Iterable[str], found: Iterable[MissingGlyphs]) -> tuple[str,
     return tuple(c for c in dict.fromkeys(boxes) if c not in placed)
 
 
+def glyphs_finding(
+    boxes: Iterable[str], sources: Iterable[Source] | None
+) -> tuple[Finding, MissingGlyphs | None]:
+    """The one ``pdf.glyphs`` warning of a one-pager, word for word the same in the build and
+    in ``check``, so a verdict the build seeds equals one read back: the characters in
+    code-point order (the build learns them as WeasyPrint draws, ``check`` from the file's
+    fonts: the same set, in another order), then the fields of ``sources`` that hold them
+    (None: the content has changed since the build, so no field can be named). Also the
+    first of those fields, where the build points."""
+    chars = tuple(sorted(set(boxes)))
+    message = f"{len(chars)} character(s) print as empty boxes in the PDF one-pager: "
+    message += describe(chars)
+    if sources is None:
+        return Finding(GLYPHS, message, HINT, Severity.WARNING), None
+    found = attribute(chars, sources)
+    where = [item.source.what for item in found]
+    if unplaced(chars, found):
+        where.append("the one-pager's design")
+    message += f" (in {'; '.join(where)})"
+    return Finding(GLYPHS, message, HINT, Severity.WARNING), found[0] if found else None
+
+
 def warn_boxes(
-    problems: Problems, project: Project, post: Post, blocks: Iterable[str], boxes: Iterable[str],
-    design: Path,
+    problems: Problems, subject: str, project: Project, post: Post, blocks: Iterable[str],
+    boxes: Iterable[str], design: Path,
 ) -> None:  # fmt: skip
-    """One warning per field that holds characters drawn as empty boxes (a block's warning
-    reads the same for every post that shows it, so it is given once)."""
-    found = attribute(boxes, onepager_sources(project, post, blocks))
-    for item in found:
-        problems.warning(item.message, item.source.path, item.line, hint=HINT)
-    rest = unplaced(boxes, found)
-    if rest:
-        problems.warning(
-            f"the one-pager's design: {len(rest)} character(s) print as empty boxes in the "
-            f"PDF one-pager: {describe(rest)}",
-            design,
-            find_line(design, rest[0]),
-            hint=HINT,
-        )
+    """The build's ``pdf.glyphs`` warning, as ``check`` gives it, pointing at the first field
+    that holds such characters (or at the design, when only the templates print them)."""
+    finding, first = glyphs_finding(boxes, onepager_sources(project, post, blocks))
+    if first is not None:
+        path, line = first.source.path, first.line
+    else:
+        path, line = design, find_line(design, min(boxes))
+    problems.warning(f"{subject}: {finding.message} [{finding.rule}]", path, line,
+                     hint=finding.hint)  # fmt: skip

@@ -233,7 +233,8 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
             hint="use files inside the project; the build never downloads anything",
         )
     if result.boxes:
-        warn_boxes(env.problems, env.project, post, used, result.boxes, env.templates / TEMPLATE)
+        warn_boxes(env.problems, f"{job.channel.subject} {job.named}", env.project, post, used,
+                   result.boxes, env.templates / TEMPLATE)  # fmt: skip
     return Rendered(result.data, used, result.files)
 
 
