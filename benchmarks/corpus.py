@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import random
 import shutil
+import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # omnipress, for the approval log's format
 
 WORD_LIST = (
     "analysis protocol sponsor dataset programme submission endpoint trial cohort review "
@@ -218,4 +221,35 @@ def generate(root: Path, posts: int, blocks: int, seed: int = 5) -> Corpus:
     for number in range(posts):
         make_post(corpus, number, by_type, writer)
     make_campaigns(corpus, writer)
+    approve_everything(corpus)
     return corpus
+
+
+def approve_everything(corpus: Corpus) -> None:
+    """When the example's site.yaml requires approvals, the library is a regulated team's:
+    every block and post approved as it reads, by each role (else every output would be a
+    draft, which is not what a published library looks like)."""
+    import yaml
+
+    from omnipress.content.approval_log import appended
+    from omnipress.content.approvals import Approval, source_sha256
+
+    site = yaml.safe_load((corpus.content / "site.yaml").read_text(encoding="utf-8"))
+    roles = (site.get("approvals") or {}).get("required") or []
+    moment = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    entries = [
+        Approval(
+            f"{kind}:{path.stem}",
+            source_sha256(path.read_text(encoding="utf-8")),
+            role,
+            f"Reviewer ({role})",
+            moment,
+            "benchmark corpus",
+            0,
+        )
+        for role in roles
+        for kind, folder in (("block", "blocks"), ("post", "posts"))
+        for path in sorted((corpus.content / folder).glob("*.md"))
+    ]
+    if entries:
+        (corpus.content / "approvals.yaml").write_text(appended(None, entries), encoding="utf-8")
