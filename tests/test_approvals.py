@@ -250,3 +250,39 @@ def test_approvals_yaml_while_approvals_are_off_is_checked_but_ignored(
     write(content, "approvals.yaml", entry(sha="x"))
     code, text = run(capsys, "build", "--content", str(content), "--output", str(tmp_path / "o"))
     assert code == 1 and "is not 64 lowercase hex digits" in text
+
+
+@pytest.mark.parametrize("cached_first", [False, True])
+def test_a_log_read_again_is_parsed_once_but_checked_again_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached_first: bool
+) -> None:
+    """The preview reads the log after every save: the YAML is parsed once per text, and
+    every entry is still checked against the sources as they are now."""
+    from omnipress.content import approvals
+    from omnipress.errors import Problems
+
+    approvals._parsed.clear()
+    path = tmp_path / "approvals.yaml"
+    text = entry() + entry(source="post:gone")
+    if cached_first:
+        approvals.read_book(text, path, {"block:cta-main": SHA, "post:gone": SHA}, (),
+                            ("medical",), Problems())  # fmt: skip
+    calls: list[str] = []
+    real_parse = approvals.parse_yaml
+
+    def counting(text: str, *args: object) -> object:
+        calls.append(text)
+        return real_parse(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(approvals, "parse_yaml", counting)
+    known = {"block:cta-main": SHA}  # post:gone was deleted since
+    for _ in range(2):
+        problems = Problems()
+        book = approvals.read_book(text, path, known, (), ("medical",), problems)
+        assert book.entries == ()  # the bad entry voids the log, every time
+        assert [p.line for p in problems.errors] == [6]
+        assert "source 'post:gone' is not a post" in problems.errors[0].message
+    assert len(calls) == (0 if cached_first else 1)
+    good = approvals.read_book(entry(), path, known, (), ("medical",), Problems())
+    assert [e.source for e in good.entries] == ["block:cta-main"]
+    assert len(calls) == (1 if cached_first else 2)  # another text: parsed

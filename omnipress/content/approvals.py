@@ -259,6 +259,13 @@ def load_book(
     return read_book(text, path, known, unreadable, required, problems)
 
 
+_parsed: dict[str, tuple[list[Any], list[yaml.Node]]] = {}
+"""The last log text parsed as YAML, with its nodes: the preview reads the log again after
+every save (a saved source changes what is approved), and parsing a library's log twice (for
+values, then for lines) is 0.3 s of a save at 1,000 entries. Only the parse is remembered;
+every entry is checked again against the sources as they are now."""
+
+
 def read_book(
     text: str,
     path: Path,
@@ -269,16 +276,22 @@ def read_book(
 ) -> ApprovalBook:
     """The log in ``text``; with no entries when any is wrong (all of them reported)."""
     before = len(problems.errors)
-    parsed = parse_yaml(text, path, problems)
-    if parsed is None or parsed[0] is None:
-        return ApprovalBook(path, ())
-    data = parsed[0]
-    if not isinstance(data, list):
-        problems.error("approvals.yaml must be a list of approvals, one '- source: …' each",
-                       path, 1, hint=ENTRY_HINT)  # fmt: skip
-        return ApprovalBook(path, ())
-    node = yaml.compose(text, Loader=SAFE_LOADER)  # refused already if unsafe: read for lines
-    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    remembered = _parsed.get(text)
+    if remembered is None:
+        parsed = parse_yaml(text, path, problems)
+        if parsed is None or parsed[0] is None:
+            return ApprovalBook(path, ())
+        data = parsed[0]
+        if not isinstance(data, list):
+            problems.error("approvals.yaml must be a list of approvals, one '- source: …' each",
+                           path, 1, hint=ENTRY_HINT)  # fmt: skip
+            return ApprovalBook(path, ())
+        node = yaml.compose(text, Loader=SAFE_LOADER)  # refused already if unsafe: for lines
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        _parsed.clear()
+        _parsed[text] = (data, items)
+    else:
+        data, items = remembered
     entries: list[Approval] = []
     skip = set(unreadable)
     for raw, item in zip(data, items, strict=False):
