@@ -325,3 +325,29 @@ def test_posts_are_checked_in_workers_only_when_several_need_it(
     edit_post(tree)
     check(tree, jobs=2)  # one post to read again: no pool
     assert log.read_text(encoding="utf-8").split() == [str(os.getpid()), "cro-or-cdmo"]
+
+
+@pytest.mark.parametrize("approvals_on", [False, True])
+def test_a_check_plans_the_outputs_once(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, approvals_on: bool
+) -> None:
+    """The unbuilt-output rule and the drafts count share one plan (with every output's
+    approval state): planning twice cost a preview save 0.2 s at 2,500 outputs."""
+    from omnipress.check import checkmodel
+
+    site = project_copy / "content/site.yaml"
+    if approvals_on:
+        site.write_text(site.read_text("utf-8") + "approvals:\n  required: [medical]\n", "utf-8")
+    build_copy(project_copy)
+    calls: list[int] = []
+    real = checkmodel.plan_jobs
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checkmodel, "plan_jobs", counting)
+    report = run_check(project_copy / "output", project_copy / "content",
+                       project_copy / "templates")  # fmt: skip
+    assert len(calls) == 1
+    assert report.drafts == (27 if approvals_on else None)  # every output, nothing approved

@@ -10,7 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
+from omnipress.build.builder import plan_jobs
 from omnipress.build.manifest import Manifest
+from omnipress.channels.base import Job
 from omnipress.content.model import Project
 from omnipress.errors import Finding, Severity
 
@@ -158,6 +160,15 @@ class CheckContext:
     # of reading those files back; empty in a ``check`` run, which reads every file it judges
     known: dict[str, Any] = field(default_factory=dict)
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    _jobs: list[Job] | None = None
+
+    def planned_jobs(self) -> list[Job]:
+        """Every output the content asks for, with its approval state, planned once per run:
+        the unbuilt-output rule and the drafts count both need them (0.2 s at 2,500 outputs,
+        most of it each output's approval state)."""
+        if self._jobs is None:
+            self._jobs = plan_jobs(self.project, None)
+        return self._jobs
 
     def add(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 
-from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, plan_jobs, templates_digest
+from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, templates_digest
 from omnipress.build.dependencies import APPROVAL, Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
 from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
@@ -277,7 +277,7 @@ def _check_approval(ctx: CheckContext, inputs: Inputs, record: OutputRecord, whe
 
 def _check_unbuilt(ctx: CheckContext) -> None:
     built = {record.path for record in ctx.manifest.outputs}
-    for job in plan_jobs(ctx.project, None):
+    for job in ctx.planned_jobs():
         if job.path not in built:
             ctx.add(
                 "freshness.unbuilt",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from omnipress.build.builder import plan_jobs
 from omnipress.check.checkmodel import CheckContext
 from omnipress.content.approvals import Holding
 from omnipress.errors import Severity
@@ -34,7 +33,7 @@ def find_drafts(ctx: CheckContext) -> Drafts | None:
     if approvals is None or not approvals.on:
         return None
     drafts = Drafts()
-    for job in plan_jobs(ctx.project, None):
+    for job in ctx.planned_jobs():
         if job.approval is None or not job.approval.draft:
             continue
         drafts.outputs.add(job.path)
