@@ -542,15 +542,7 @@ def table(result: dict[str, Any]) -> str:
         ("check after no-op ÷ no-op build", f"{r['warm_check_vs_noop']:.2f}",
          t["warm_check_vs_noop"]),
     ]  # fmt: skip
-    lines = []
-    for name, value, target in rows:
-        verdict = ""
-        if isinstance(target, dict):
-            verdict = f"target {target['target']}: {'met' if target['met'] else 'MISSED'}"
-        elif target:
-            verdict = target
-        lines.append(f"{name:<40} {value:<56} {verdict}")
-    return "\n".join(lines)
+    return "\n".join(f"{name:<40} {value:<56} {verdict(target)}" for name, value, target in rows)
 
 
 def main() -> int:
