@@ -24,8 +24,9 @@ from omnipress.build.dependencies import (
     toolchain_digest,
     where,
 )
+from omnipress.build.file_proofs import FileProofs
 from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
-from omnipress.build.output_files import read_output_file
+from omnipress.build.output_files import read_output_file, stat_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
 from omnipress.build.prose import report_prose
@@ -108,7 +109,24 @@ def templates_digest(templates: Path, channel: Channel) -> str:
 
 
 def plan_jobs(project: Project, only: str | None) -> list[Job]:
-    """Every output to produce: each post in each channel, plus campaign variants."""
+    """Every output to produce: each post in each channel, plus campaign variants.
+
+    Planned once per loaded project: a preview's save plans in the build and again in the
+    ``check`` that follows (each output's approval state: a tenth of a second at 2,500)."""
+    last = _last_plan
+    if last and last[0] is project and last[1] == only and last[2] == registered():
+        return list(last[3])
+    jobs = _plan_jobs(project, only)
+    _last_plan[:] = [project, only, registered(), jobs]
+    return list(jobs)
+
+
+_last_plan: list[Any] = []
+"""[project, only, channels, jobs] of the last plan (the project object itself, never an
+equal one: a project is not changed once loaded, a save loads another)."""
+
+
+def _plan_jobs(project: Project, only: str | None) -> list[Job]:
     if only is not None and only not in project.posts and only not in project.campaigns:
         names = set(project.posts) | set(project.campaigns)
         raise UsageError(
@@ -137,7 +155,11 @@ def plan_jobs(project: Project, only: str | None) -> list[Job]:
 
 
 def reuse(
-    record: OutputRecord | None, inputs: Inputs, toolchain: str, previous_output: Path
+    record: OutputRecord | None,
+    inputs: Inputs,
+    toolchain: str,
+    previous_output: Path,
+    proofs: FileProofs | None = None,
 ) -> Outcome | None:
     """The previous output, as if just rendered, if nothing it was made from has changed.
 
@@ -154,10 +176,10 @@ def reuse(
         key = output_key(toolchain, site, record.path, record.blocks, record.depends)
         if key != record.key or not inputs.unchanged(record.blocks, record.depends):
             return None
-        previous = read_output_file(previous_output, record.path)
+        previous = previous_file(previous_output, record.path, proofs)
         # a file with other hard links is shared with something outside output/: the new
         # output must not be that same file, so it is rendered again instead
-        if previous.links != 1 or sha256_of(previous.data) != record.sha256:
+        if previous.links != 1 or previous.sha256 != record.sha256:
             return None
         problems = Problems()
         restore_warnings(record.warnings, root, problems)
@@ -171,6 +193,32 @@ def reuse(
     inode = (previous.device, previous.inode)
     return Outcome(previous.data, record.sha256, record.blocks, record.depends, problems.items,
                    cleaning, key=key, previous=(source, inode))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PreviousFile:
+    """A file of the previous output: its sha256, and its bytes unless a proof spared the
+    read (``data`` is then None: it is read only if the file cannot be linked)."""
+
+    sha256: str
+    data: bytes | None
+    device: int
+    inode: int
+    links: int
+
+
+def previous_file(output: Path, relative: str, proofs: FileProofs | None) -> PreviousFile:
+    """Read and hashed, unless ``proofs`` (a long-lived caller's) proves it by its status."""
+    if proofs is not None:
+        info = stat_output_file(output, relative)
+        sha = proofs.proven_sha(relative, info)
+        if sha is not None:
+            return PreviousFile(sha, None, info.st_dev, info.st_ino, info.st_nlink)
+    found = read_output_file(output, relative)
+    sha = sha256_of(found.data)
+    if proofs is not None:
+        proofs.remember_file(relative, sha, found.info, time.time_ns())
+    return PreviousFile(sha, found.data, found.device, found.inode, found.links)
 
 
 def report_cleaning(cleanings: dict[Path, Cleaning], problems: Problems) -> None:
@@ -199,6 +247,7 @@ def build(
     project: Project | None = None,
     warm: WarmRenderers | None = None,
     delete_in_background: bool = False,
+    proofs: FileProofs | None = None,
 ) -> BuildReport:
     """Build everything (or ``--only`` one post or campaign) into ``options.output``.
 
@@ -208,11 +257,17 @@ def build(
     that caller; a save that changes a few outputs then renders them here, warm, rather than
     starting worker processes that would each start WeasyPrint again.
     ``delete_in_background``: the replaced output is deleted while the caller goes on (see
-    :meth:`StagedOutput.commit`); the next build waits for it."""
+    :meth:`StagedOutput.commit`); the next build waits for it. ``proofs``: what a caller
+    knows of the files in ``output/`` (``build/file_proofs.py``): a file its status proves
+    unchanged is reused without being read and hashed."""
     started = time.perf_counter()
     wait_for_deletions()
-    refuse_unsafe_output(options.output, options.content, options.templates)
     output = options.output.resolve()
+    # before the content is read (a mistyped --output fails at once) and before anything is
+    # locked or recovered beside it; a caller with the content loaded has built here before,
+    # and the check under the lock below still guards every build
+    if project is None or needs_recovery(output):
+        refuse_unsafe_output(options.output, options.content, options.templates)
     if needs_recovery(output):  # a killed build's output is put back even if this one fails
         with build_lock(output):
             recover_interrupted_swap(output)
@@ -233,7 +288,7 @@ def build(
         staged = StagedOutput(output)
         try:
             plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
-                              max(1, options.jobs), progress)  # fmt: skip
+                              max(1, options.jobs), progress, proofs)  # fmt: skip
             records = plan.run(report)
             if problems.errors:
                 raise ContentError(problems.items)
@@ -281,6 +336,7 @@ class RenderPlan:
     staged: StagedOutput
     workers: int
     progress: Progress | None
+    proofs: FileProofs | None = None
     outcomes: dict[int, Outcome] = field(default_factory=dict)
     channel_templates: dict[str, str] = field(default_factory=dict)
 
@@ -292,7 +348,8 @@ class RenderPlan:
         }
         to_render: list[int] = []
         for index, job in enumerate(self.jobs):
-            reused = reuse(self.previous.get(job.path), inputs, self.toolchain, self.output)
+            reused = reuse(self.previous.get(job.path), inputs, self.toolchain, self.output,
+                           self.proofs)  # fmt: skip
             if reused is None:
                 to_render.append(index)
             else:
@@ -322,11 +379,27 @@ class RenderPlan:
     def finish(self, index: int, outcome: Outcome) -> None:
         path = self.jobs[index].path
         if outcome.previous is None or not self.staged.link(path, *outcome.previous):
+            if outcome.data is None:  # proved by its status, not read: read it now
+                outcome = self.unlinked(index, outcome)
+            assert outcome.data is not None
             self.staged.write(path, outcome.data)
         outcome.data = b""  # written: keep only what the manifest needs
         self.outcomes[index] = outcome
         if self.progress:
             self.progress(len(self.outcomes), len(self.jobs), path)
+
+    def unlinked(self, index: int, outcome: Outcome) -> Outcome:
+        """A previous file proved by its status that could not be linked: its bytes, read
+        now, or the output rendered again if they are no longer the ones proved."""
+        try:
+            data = read_output_file(self.output, self.jobs[index].path).data
+        except OSError:
+            data = None
+        if data is not None and sha256_of(data) == outcome.sha256:
+            outcome.data = data
+            return outcome
+        inputs = Inputs(self.env.project, self.env.templates)
+        return render_recorded(self.jobs[index], self.env, inputs)
 
     def report(self, report: BuildReport, rendered: set[int], root: Path) -> list[OutputRecord]:
         problems = report.warnings

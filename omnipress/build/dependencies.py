@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import importlib.metadata
+import itertools
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -108,6 +109,10 @@ class Inputs:
         self.content = project.root.resolve()
         self.templates = templates.resolve()
         self._files: dict[tuple[Path, str], str | None] = {}
+        # each asked once per output that names it: thousands of times in a large library
+        self._digests: dict[str, str | None] = {}
+        self._approval_states: dict[tuple[str, ...], str] = {}
+        self._answers: dict[tuple[str, str], bool] = {}
 
     def file(self, root: Path, relative: str) -> str | None:
         key = (root, relative)
@@ -127,6 +132,11 @@ class Inputs:
 
     def digest(self, name: str) -> str | None:
         """The input's hash now, or None when it does not exist."""
+        if name not in self._digests:
+            self._digests[name] = self._digest(name)
+        return self._digests[name]
+
+    def _digest(self, name: str) -> str | None:
         kind, _, key = name.partition(":")
         project = self.project
         if kind == "block":
@@ -172,9 +182,23 @@ class Inputs:
         return EXISTS if recorded == EXISTS else value
 
     def unchanged(self, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
-        return all(self.current(f"block:{b}", d) == d for b, d in blocks.items()) and all(
-            self.current_in(name, d, blocks, depends) == d for name, d in depends.items()
-        )
+        """Does every input of a record still hash as recorded? Asked for every output of
+        the library by every build and ``check``, with the same (name, hash) pairs over and
+        over (a shared block, the templates): each pair is answered once."""
+        answers = self._answers
+        for name, recorded in itertools.chain(
+            ((f"block:{b}", d) for b, d in blocks.items()), depends.items()
+        ):
+            if name.startswith(APPROVAL):  # the state of the record's own sources
+                if self.current_in(name, recorded, blocks, depends) != recorded:
+                    return False
+                continue
+            answer = answers.get((name, recorded))
+            if answer is None:
+                answer = answers[(name, recorded)] = self.current(name, recorded) == recorded
+            if not answer:
+                return False
+        return True
 
     def current_in(
         self, name: str, recorded: str, blocks: Mapping[str, str], depends: Mapping[str, str]
@@ -183,16 +207,19 @@ class Inputs:
         state is that of the sources the record names."""
         if not name.startswith(APPROVAL):
             return self.current(name, recorded)
-        approvals = self.project.approvals
-        state = approvals.state_of(record_sources(blocks, depends)) if approvals else None
-        return MISSING if state is None else state.digest()
+        sources = tuple(record_sources(blocks, depends))
+        if sources not in self._approval_states:
+            approvals = self.project.approvals
+            state = approvals.state_of(sources) if approvals else None
+            self._approval_states[sources] = MISSING if state is None else state.digest()
+        return self._approval_states[sources]
 
 
 @dataclass
 class Outcome:
     """One rendered output and what it was made from."""
 
-    data: bytes
+    data: bytes | None  # None: a previous file proved by its status, not read
     sha256: str
     blocks: dict[str, str]  # the blocks the output shows, in order: id -> hash
     depends: dict[str, str]  # every other input: name -> hash (or EXISTS / MISSING)

@@ -38,6 +38,7 @@ class OutputFile:
     device: int
     inode: int
     links: int  # hard links to the file: more than one means it is shared with elsewhere
+    info: os.stat_result  # its status as read, for a proof of it (build/file_proofs.py)
 
 
 class UnsafeOutputPath(OSError):
@@ -54,7 +55,7 @@ def read_output_file(output: Path, relative: str) -> OutputFile:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeOutputPath(f"{relative!r} is not a regular file")
-        return OutputFile(file.read(), info.st_dev, info.st_ino, info.st_nlink)
+        return OutputFile(file.read(), info.st_dev, info.st_ino, info.st_nlink, info)
 
 
 def stat_output_file(output: Path, relative: str) -> os.stat_result:

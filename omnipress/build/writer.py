@@ -148,6 +148,7 @@ class StagedOutput:
         self.root = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
         (self.root / STAGING_MARK).touch()  # so a later build may delete it if this one dies
         self.directories: set[Path] = set()
+        self._made: set[str] = set()  # the same folders, by relative name
 
     def target(self, relative: str) -> Path:
         """Where ``relative`` goes in the staging directory, its folder made; never outside.
@@ -155,14 +156,15 @@ class StagedOutput:
         name = posixpath.normpath(relative.replace("\\", "/"))
         if name.startswith(("/", "../")) or name in ("..", "."):
             raise ValueError(f"refusing to write outside the output directory: {relative}")
-        target = self.root / name
-        if target.parent not in self.directories:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folder = target.parent
+        folder_name = posixpath.dirname(name)
+        if folder_name and folder_name not in self._made:  # by name: a Path per file is slow
+            folder = self.root / folder_name
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder_name)
             while folder != self.root and folder not in self.directories:
                 self.directories.add(folder)  # every folder made, for commit's permissions
                 folder = folder.parent
-        return target
+        return self.root / name
 
     def write(self, relative: str, data: bytes) -> Path:
         target = self.target(relative)

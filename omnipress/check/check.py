@@ -8,13 +8,18 @@ The order matters for the report: first whether the files are the ones the build
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from omnipress.build.manifest import MANIFEST_NAME, Manifest
 from omnipress.build.prose import source_findings
 from omnipress.check.checkmodel import CheckContext, CheckFinding, CheckReport
 from omnipress.content.model import Project
 from omnipress.errors import Finding, Problems, UsageError
+
+if TYPE_CHECKING:
+    from omnipress.check.checkcache import CheckCache
 
 __all__ = ["CheckFinding", "CheckReport", "run_check"]
 
@@ -52,13 +57,19 @@ def run_check(
     use_cache: bool = True,
     project: Project | None = None,
     release: bool = False,
+    cache: CheckCache | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
     ``jobs`` worker processes check the posts whose verdict is not cached; ``use_cache=False``
     reads every file back (and leaves a fresh cache); ``project`` is an already loaded
     content/ (the preview keeps one); ``release``: a draft is an error (``--release``), not
-    only a count in the summary. Raises UsageError when there is no build to check,
+    only a count in the summary. A long-lived caller (the preview) keeps its ``cache`` in
+    memory rather than reading the file each time, and hands over as ``known`` the facts of
+    the outputs its build has just rendered (as the build's seeding does, check/seed.py):
+    each is used instead of reading the file back while the file is still the one written.
+    Raises UsageError when there is no build to check,
     ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
     from omnipress.build.builder import load_and_validate
@@ -73,9 +84,16 @@ def run_check(
         project = load_and_validate(content, Problems())
     where = cache_path(output)
     checker = checker_digest()
-    cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
+    if cache is None or cache.checker != checker or not use_cache:
+        cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
     ctx = CheckContext(output, manifest, project, templates, cache=cache)
     files = check_files(ctx)
+    written = {r.path: r.sha256 for r in ctx.manifest.outputs}
+    ctx.known = {
+        path: facts
+        for path, facts in (known or {}).items()
+        if path in written and ctx.file_shas.get(path) == written[path]
+    }
     check_stale(ctx)
     posts, read = check_posts(ctx, cache, jobs)
     ctx.findings.extend(prose_findings(project))  # never cached: cheap, and styles change

@@ -9,10 +9,7 @@ posts share its blocks (the messages name them), site.yaml, the templates, and t
 itself (this package's code, its libraries, the fonts). The key is a hash of all of that, so
 a change to any of it simply misses.
 
-A file's sha256 is proved without reading it when its status (inode, size, modification and
-change times) is the one recorded together with that sha256, as git's index does; a status
-recorded within :data:`RACY_NS` of its change time is not trusted, since a later write in the
-same clock tick would leave it equal.
+A file's sha256 is proved without reading it by its status (``build/file_proofs.py``).
 
 The cache lives beside ``output/`` (``.output.check-cache.json``), never inside it: the build
 replaces ``output/`` whole, and ``output/`` is an untrusted cache anyone may have written. A
@@ -34,17 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from omnipress.build.file_proofs import FileProofs, Stat
 from omnipress.check.checkmodel import CheckFinding
 
-FORMAT = 1
-RACY_NS = 2_000_000_000
-"""A status whose change time is this close to the moment it was taken is not a proof: the
-coarsest clock a file system keeps (FAT's two seconds) could give a later write the same."""
+FORMAT = 2  # 2: a file's status without its change time (build/file_proofs.py)
 CHECK_LIBRARIES = ("pypdf", "pypdfium2", "beautifulsoup4")
 """Libraries that read the files back: a new version may read them differently."""
-
-Stat = tuple[int, int, int, int]
-"""(st_ino, st_size, st_mtime_ns, st_ctime_ns)."""
 
 
 def cache_path(output: Path) -> Path:
@@ -72,10 +64,6 @@ def key_of(*parts: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def status_of(info: os.stat_result) -> Stat:
-    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
-
-
 @dataclass
 class PostVerdict:
     """One post's findings, and what its check looked up in output/ besides its own files
@@ -87,26 +75,10 @@ class PostVerdict:
 
 
 @dataclass
-class CheckCache:
+class CheckCache(FileProofs):
     checker: str
     files: dict[str, tuple[str, Stat]] = field(default_factory=dict)  # path -> (sha256, stat)
     posts: dict[str, PostVerdict] = field(default_factory=dict)
-
-    # -- files ---------------------------------------------------------------------------
-
-    def proven_sha(self, path: str, info: os.stat_result) -> str | None:
-        """The sha256 recorded for ``path`` if its status proves it unchanged, else None."""
-        entry = self.files.get(path)
-        if entry is None or entry[1] != status_of(info):
-            return None
-        return entry[0]
-
-    def remember_file(self, path: str, sha: str, info: os.stat_result, now_ns: int) -> None:
-        """Record the sha256 read from a file with its status, unless the status is racy."""
-        if max(info.st_mtime_ns, info.st_ctime_ns) + RACY_NS < now_ns:
-            self.files[path] = (sha, status_of(info))
-        else:
-            self.files.pop(path, None)
 
     # -- posts ---------------------------------------------------------------------------
 
@@ -173,12 +145,14 @@ class CheckCache:
 
 
 def _stat(value: Any) -> Stat:
-    ino, size, mtime, ctime = (int(v) for v in value)
-    return ino, size, mtime, ctime
+    device, inode, size, mtime = (int(v) for v in value)
+    return device, inode, size, mtime
 
 
 def inputs_now(inputs: Any, blocks: Mapping[str, str], depends: Mapping[str, str]) -> list[Any]:
     """Today's hash of every input a record names, as the build's reuse test computes it."""
+    if inputs.unchanged(blocks, depends):  # the common case, answered from a memo
+        return [sorted(blocks.items()), sorted(depends.items())]
     return [
         sorted((b, inputs.current(f"block:{b}", d)) for b, d in blocks.items()),
         sorted((name, inputs.current_in(name, d, blocks, depends)) for name, d in depends.items()),

@@ -4,26 +4,17 @@ concerns."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol, TypedDict
+from typing import Any, TypedDict
 
 from omnipress.build.builder import plan_jobs
+from omnipress.build.file_proofs import FileProofs
 from omnipress.build.manifest import Manifest
 from omnipress.channels.base import Job
 from omnipress.content.model import Project
 from omnipress.errors import Finding, Severity
-
-
-class FileProofs(Protocol):
-    """What a check may know of a file without reading it (the verdict cache,
-    :class:`omnipress.check.checkcache.CheckCache`): its sha256 when its status is unchanged."""
-
-    def proven_sha(self, path: str, info: os.stat_result) -> str | None: ...
-
-    def remember_file(self, path: str, sha: str, info: os.stat_result, now_ns: int) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -114,10 +114,13 @@ def _sha_of(ctx: CheckContext, path: str) -> str:
 
 
 def _files_under(ctx: CheckContext) -> list[str]:
+    top = os.fspath(ctx.output)
     found = []
-    for directory, _subdirs, files in os.walk(ctx.output):
-        for name in files:
-            found.append(os.path.relpath(os.path.join(directory, name), ctx.output))
+    for directory, _subdirs, files in os.walk(top):
+        # given as top + sep + relative: cut, not os.path.relpath (a tenth of a second at
+        # 2,500 files, every check)
+        inside = directory[len(top) + 1 :].replace(os.sep, "/")
+        found.extend(f"{inside}/{name}" if inside else name for name in files)
     return found
 
 

@@ -7,6 +7,7 @@ written, while ``[[block:ID]]`` on a line of its own is the one thing the pipeli
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ def in_code(position: int, ranges: list[tuple[int, int]]) -> bool:
 
 def split_segments(text: str, first_line: int | None = None) -> list[Segment]:
     """Cut Markdown at its block markers, keeping the text between them."""
+    return list(_segments(text, first_line))
+
+
+@functools.lru_cache(maxsize=16384)
+def _segments(text: str, first_line: int | None) -> tuple[Segment, ...]:
+    """Remembered per text: a build asks each post's and block's texts again for every
+    output (its approval sources, its references, its render), and a long-lived preview asks
+    for them again on every save, while they change only when their file does."""
     segments: list[Segment] = []
     position = 0
     code = code_ranges(text) if "`" in text or "~~~" in text else []
@@ -90,7 +99,7 @@ def split_segments(text: str, first_line: int | None = None) -> list[Segment]:
         position = match.end()
     if position < len(text):
         segments.append(Text(text[position:]))
-    return segments
+    return tuple(segments)
 
 
 def references_in(text: str, first_line: int | None = None) -> list[Reference]:
@@ -121,7 +130,6 @@ def check_references(project: Project, problems: Problems) -> None:
     ) -> None:
         if block_id is None:
             return
-        line = line or find_line(path, block_id)
         block = blocks.get(block_id)
         if block is None and block_id in project.unreadable:
             return  # its own file's error says why
@@ -129,14 +137,14 @@ def check_references(project: Project, problems: Problems) -> None:
             problems.error(
                 f"{what} refers to unknown block {block_id!r}",
                 path,
-                line,
+                line or find_line(path, block_id),  # reads the file: only for a problem
                 hint=did_you_mean(block_id, blocks),
             )
         elif block_type is not None and block.type != block_type:
             problems.error(
                 f"{what} must be a {block_type} block, but {block_id!r} is a {block.type}",
                 path,
-                line,
+                line or find_line(path, block_id),
                 hint=did_you_mean_type(block_type, project),
             )
 

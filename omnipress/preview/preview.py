@@ -9,6 +9,7 @@ Python from the built files, so the templates only lay it out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from omnipress.channels import registered
 from omnipress.channels.approval import output_sources
 from omnipress.channels.views import display_date
 from omnipress.check.check import run_check
+from omnipress.check.checkcache import CheckCache
 from omnipress.check.checkmodel import CheckFinding
 from omnipress.content.approval_status import CHANGED, WORDS, all_statuses, approved_by
 from omnipress.content.model import Project
@@ -99,7 +101,13 @@ class CheckResults:
 
 
 def run_check_safely(
-    output: Path, content: Path, templates: Path, project: Project | None = None, jobs: int = 1
+    output: Path,
+    content: Path,
+    templates: Path,
+    project: Project | None = None,
+    jobs: int = 1,
+    cache: CheckCache | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> CheckResults:
     """Run `check` (:func:`omnipress.check.check.run_check`) with its verdict cache, so a save
     re-reads only the posts it changed.
@@ -108,7 +116,8 @@ def run_check_safely(
     checked" with a note, never an error page.
     """
     try:
-        report = run_check(output, content, templates, project=project, jobs=jobs)
+        report = run_check(output, content, templates, project=project, jobs=jobs,
+                           cache=cache, known=known)  # fmt: skip
     except Exception as exc:
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}

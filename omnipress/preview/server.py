@@ -38,6 +38,7 @@ from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.manifest import Manifest
 from omnipress.build.writer import BuildLocked
 from omnipress.channels import RenderEnvironment, WarmRenderers, registered
+from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
 from omnipress.content.model import Project
 from omnipress.errors import ContentError, Problem, Severity, UsageError
 from omnipress.preview.files import read_output
@@ -156,6 +157,10 @@ class Preview:
         self.log = log or (lambda message: None)
         self.live = LiveProject(options.content)
         self.warm = WarmRenderers()
+        # check's verdicts and the proofs of the files in output/, kept between saves: the
+        # build reuses a file its status proves unchanged without reading it, and check
+        # re-judges only the posts whose key changed
+        self.verdicts: CheckCache | None = None
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._snapshot = Snapshot()
@@ -290,7 +295,10 @@ class Preview:
             self.options.templates,
             project=loaded.project,
             jobs=self.options.jobs,
+            cache=self.verdicts,
+            known=report.facts,  # judged from what the build held, not read back
         )
+        report.facts = {}
         checked = time.perf_counter()
         summary = (
             f"built {len(report.built)}, reused {len(report.reused)} outputs "
@@ -317,11 +325,15 @@ class Preview:
         shown as a failure, the preview would stay failed, with content that is fine, until
         the next save. So it waits (bounded) and builds as soon as the lock is free."""
         deadline = time.monotonic() + self.lock_wait
+        if self.verdicts is None:
+            self.verdicts = CheckCache.load(cache_path(self.output), checker_digest())
+        # each output's facts, for the check that follows: it then reads back only what
+        # the build reused, and only for a post whose key changed
+        options = dataclasses.replace(self.options, keep_facts=True)
         while True:
             try:
-                return build(
-                    self.options, project=project, warm=self.warm, delete_in_background=True
-                )
+                return build(options, project=project, warm=self.warm,
+                             delete_in_background=True, proofs=self.verdicts)  # fmt: skip
             except ContentError as exc:
                 if not refused_by_lock(exc) or time.monotonic() >= deadline:
                     raise
