@@ -115,7 +115,7 @@ def _sha_of(ctx: CheckContext, path: str) -> str:
 
 def _files_under(ctx: CheckContext) -> list[str]:
     top = os.fspath(ctx.output)
-    found = []
+    found: list[str] = []
     for directory, _subdirs, files in os.walk(top):
         # given as top + sep + relative: cut, not os.path.relpath (a tenth of a second at
         # 2,500 files, every check)
