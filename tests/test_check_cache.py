@@ -378,3 +378,35 @@ def test_a_check_plans_the_outputs_once(
                        project_copy / "templates")  # fmt: skip
     assert len(calls) == 1
     assert report.drafts == (27 if approvals_on else None)  # every output, nothing approved
+
+
+def built_with_facts(root: Path) -> dict[str, object]:
+    """What the preview's build hands its check: the facts of every output it rendered."""
+    shutil.rmtree(root / "output")
+    report = build_copy(root, keep_facts=True)
+    assert set(report.facts) == set(report.built)
+    return report.facts
+
+
+def test_the_facts_of_a_build_stand_in_for_reading_its_files_back(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's check: every post rendered whole by the build is judged from the facts
+    the build held, with no file read back, and finds what a full read finds."""
+    facts = built_with_facts(tree)
+    cache_path(tree / "output").unlink(missing_ok=True)
+    full = as_json(check(tree, use_cache=False))
+    cache_path(tree / "output").unlink()
+    with monkeypatch.context() as patched:
+        no_read_back(patched)
+        assert as_json(check(tree, known=facts)) == full
+
+
+def test_facts_of_a_file_changed_since_the_build_are_not_used(tree: Path) -> None:
+    facts = built_with_facts(tree)
+    cache_path(tree / "output").unlink(missing_ok=True)
+    edit_output_by_hand(tree)
+    warm = check(tree, known=facts)
+    assert "freshness.file-hash" in {f.rule for f in warm.findings}
+    assert "what-a-biometrics-cro-delivers" in warm.posts_read
+    assert as_json(warm) == as_json(check(tree, use_cache=False))
