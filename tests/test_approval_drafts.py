@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 from omnipress.build.builder import BuildOptions, BuildReport, build, load_and_validate, plan_jobs
 from omnipress.build.manifest import read_manifest
@@ -110,7 +111,16 @@ def test_every_output_is_a_draft_until_approved_and_the_manifest_says_why(
         assert any(name.startswith("approval:") for name in record["depends"])
 
 
-def test_a_draft_is_marked_in_every_channel(draft_build: tuple[Path, Path]) -> None:
+def mark_pixels(image: Image.Image) -> int:
+    """Pixels of the draft mark's red (the brand's colours are teal and navy)."""
+    data = image.convert("RGB").reduce(2).tobytes()
+    pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+    return sum(1 for r, g, b in pixels if r > 150 and r - g > 30 and r - b > 30)
+
+
+def test_a_draft_is_marked_in_every_channel(
+    draft_build: tuple[Path, Path], example_output: Path
+) -> None:
     _, output = draft_build
     blog = (output / "blog/cro-or-cdmo/index.html").read_text()
     assert "Draft — not approved" in blog
@@ -124,13 +134,22 @@ def test_a_draft_is_marked_in_every_channel(draft_build: tuple[Path, Path]) -> N
         reader = PdfReader(output / pdf)
         assert reader.metadata is not None
         assert reader.metadata.title == "Draft — CRO or CDMO: who does what in the value chain"
-        document = pdfium.PdfDocument(output / pdf)
-        for number in range(len(document)):  # PDFium reads the rotated mark; pypdf does not
-            text = document[number].get_textpage().get_text_range()
-            assert "DRAFT" in text, (pdf, number)
-        document.close()
-    card = read_card((output / "blog/cro-or-cdmo/card.png").read_bytes())
-    assert "DRAFT" in card.text  # the words the card was drawn with, kept in its text chunk
+        draft, approved = pdfium.PdfDocument(output / pdf), pdfium.PdfDocument(example_output / pdf)
+        for number in range(len(draft)):
+            # drawn as shapes, on every page; never text, which check reads as the content's
+            text = draft[number].get_textpage().get_text_range()
+            # the same words as approved: a mark in the text layer lands in the middle of
+            # whatever line it crosses (a quote's attribution read as "40DRAFT , Head")
+            assert text == approved[number].get_textpage().get_text_range(), (pdf, number)
+            marked = draft[number].render(scale=0.5).to_pil()
+            unmarked = approved[number].render(scale=0.5).to_pil()
+            assert mark_pixels(marked) > 100 > 10 * mark_pixels(unmarked), (pdf, number)
+        draft.close()
+        approved.close()
+    card = output / "blog/cro-or-cdmo/card.png"
+    assert "DRAFT" not in read_card(card.read_bytes()).text
+    with Image.open(card) as marked, Image.open(example_output / card.relative_to(output)) as plain:
+        assert mark_pixels(marked) > 100 > 10 * mark_pixels(plain)
 
 
 def test_a_draft_build_passes_check(

@@ -363,6 +363,7 @@ class RenderPlan:
                 min(self.workers, len(to_render)),
                 lambda position, outcome: self.finish(to_render[position], outcome),
                 self.env.keep_facts,
+                self.env.warm,
             )
         else:
             with rendering_gc():

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from omnipress.build.dependencies import Inputs, Outcome, render_recorded
-from omnipress.channels import Job, RenderEnvironment, registered
+from omnipress.channels import Job, RenderEnvironment, WarmRenderers, registered
 from omnipress.channels.approval import with_approval
 from omnipress.content.model import Project
 from omnipress.errors import ContentError
@@ -82,14 +82,22 @@ def rendering_gc() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def start_worker(parent: int, project: Project, templates: Path, keep_facts: bool = False) -> None:
+def start_worker(
+    parent: int,
+    project: Project,
+    templates: Path,
+    keep_facts: bool = False,
+    warm: WarmRenderers | None = None,
+) -> None:
     """Runs once in each worker: build its render environment. Ctrl+C is the parent's job.
-    A worker only ever renders, so it keeps the rendering collection threshold for life."""
+    A worker only ever renders, so it keeps the rendering collection threshold for life.
+    ``warm``: the parent's warm renderers, inherited by a forked worker (the preview's), so
+    it starts rendering at once rather than starting WeasyPrint again."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
     collect_less_often()
-    _worker = (RenderEnvironment(project, templates, keep_facts=keep_facts),
+    _worker = (RenderEnvironment(project, templates, keep_facts=keep_facts, warm=warm),
                Inputs(project, templates))  # fmt: skip
 
 
@@ -143,14 +151,18 @@ def render_in_pool(
     workers: int,
     done: Callable[[int, Outcome], None],
     keep_facts: bool = False,
+    warm: WarmRenderers | None = None,
 ) -> None:
     """Render ``jobs`` in ``workers`` processes; ``done(index, outcome)`` runs in this process
-    as each finishes. A failure in a worker is raised here, and stops the jobs not started."""
+    as each finishes. A failure in a worker is raised here, and stops the jobs not started.
+    ``warm`` renderers are handed only to forked workers (they are not sent to a spawned one)."""
+    context = pool_context()
+    inherited = warm if context.get_start_method() == "fork" else None
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=pool_context(),
+        mp_context=context,
         initializer=start_worker,
-        initargs=(os.getpid(), project, templates, keep_facts),
+        initargs=(os.getpid(), project, templates, keep_facts, inherited),
     )
     try:
         with no_interrupt_while_forking():  # the first submit forks the workers

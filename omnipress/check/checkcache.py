@@ -34,7 +34,7 @@ from typing import Any
 from omnipress.build.file_proofs import FileProofs, Stat
 from omnipress.check.checkmodel import CheckFinding
 
-FORMAT = 2  # 2: a file's status without its change time (build/file_proofs.py)
+FORMAT = 2  # 2: a file's status without its change time, the files found fresh
 CHECK_LIBRARIES = ("pypdf", "pypdfium2", "beautifulsoup4")
 """Libraries that read the files back: a new version may read them differently."""
 
@@ -72,6 +72,12 @@ class PostVerdict:
     key: str
     findings: list[CheckFinding]
     probes: dict[str, bool] = field(default_factory=dict)
+    verified: dict[str, str] = field(default_factory=dict)  # CheckContext.verified
+
+    def fresh(self, path: str, token: str) -> bool:
+        """Was ``path`` found to be what its content renders to, as the same bytes built
+        from the same inputs (``token``)?"""
+        return self.verified.get(path) == token
 
 
 @dataclass
@@ -109,6 +115,7 @@ class CheckCache(FileProofs):
                     str(entry["key"]),
                     [CheckFinding(**finding) for finding in entry["findings"]],
                     {str(p): bool(there) for p, there in entry["probes"].items()},
+                    {str(p): str(token) for p, token in entry["verified"].items()},
                 )
                 for slug, entry in data["posts"].items()
             }
@@ -128,6 +135,7 @@ class CheckCache(FileProofs):
                     "key": v.key,
                     "findings": [f.to_dict() for f in v.findings],
                     "probes": v.probes,
+                    "verified": v.verified,
                 }
                 for slug, v in sorted(self.posts.items())
             },

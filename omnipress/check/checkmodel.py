@@ -146,6 +146,10 @@ class CheckContext:
     file_shas: dict[str, str | None] = field(default_factory=dict)
     # what the post being checked looked up in output/ besides its files: path -> is a file
     probes: dict[str, bool] = field(default_factory=dict)
+    # the post being checked: its files found to be what the content renders to now, as
+    # path -> "sha256 key" (kept with its verdict, so the next check of the post need not
+    # render them again while neither changes: rendered.py)
+    verified: dict[str, str] = field(default_factory=dict)
     cache: FileProofs | None = None  # what the last check found, see check.checkcache
     # the facts of the files the build has just rendered, by path (check.seed): used instead
     # of reading those files back; empty in a ``check`` run, which reads every file it judges

@@ -22,6 +22,9 @@ from omnipress.content.model import Post, Project
 from omnipress.content.resolve import children_of, post_texts, references_in
 from omnipress.content.schema import section_blocks
 
+PostResult = tuple[list[CheckFinding], dict[str, bool], dict[str, str]]
+"""A post's findings, what it looked up in output/, and its files found fresh."""
+
 _context: CheckContext | None = None
 """The check a forked worker serves: inherited from the parent, never sent."""
 
@@ -45,31 +48,29 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
         if cached is not None:
             verdicts[slug] = cached
     todo = [slug for slug in slugs if slug not in verdicts]
-    for slug, (findings, probes) in zip(todo, run_posts(ctx, todo, jobs), strict=True):
-        verdicts[slug] = PostVerdict(keys[slug], findings, probes)
+    for slug, (findings, probes, verified) in zip(todo, run_posts(ctx, todo, jobs), strict=True):
+        verdicts[slug] = PostVerdict(keys[slug], findings, probes, verified)
     for slug in slugs:
         ctx.findings.extend(verdicts[slug].findings)
     cache.posts = verdicts
     return len(slugs), todo
 
 
-def check_one(ctx: CheckContext, slug: str) -> tuple[list[CheckFinding], dict[str, bool]]:
+def check_one(ctx: CheckContext, slug: str) -> PostResult:
     """One post's findings and what it looked up in output/, collected apart."""
     from omnipress.check.consistency import ConsistencyCheck
 
     records = [r for r in ctx.manifest.outputs if r.post == slug]
-    saved = ctx.findings, ctx.probes
-    ctx.findings, ctx.probes = [], {}
+    saved = ctx.findings, ctx.probes, ctx.verified
+    ctx.findings, ctx.probes, ctx.verified = [], {}, {}
     try:
         ConsistencyCheck(ctx, ctx.project.posts[slug], records).run()
-        return ctx.findings, ctx.probes
+        return ctx.findings, ctx.probes, ctx.verified
     finally:
-        ctx.findings, ctx.probes = saved
+        ctx.findings, ctx.probes, ctx.verified = saved
 
 
-def run_posts(
-    ctx: CheckContext, slugs: list[str], jobs: int
-) -> Iterator[tuple[list[CheckFinding], dict[str, bool]]]:
+def run_posts(ctx: CheckContext, slugs: list[str], jobs: int) -> Iterator[PostResult]:
     """Each post's result, in the order of ``slugs``; a pool only when it can help, and only
     where workers are forked: they inherit the check's state rather than receive it."""
     from omnipress.build.workers import no_interrupt_while_forking, pool_context
@@ -109,7 +110,7 @@ def _start_worker(parent: int) -> None:
     die_with(parent)
 
 
-def _check_in_worker(slug: str) -> tuple[list[CheckFinding], dict[str, bool]]:
+def _check_in_worker(slug: str) -> PostResult:
     assert _context is not None, "the worker was not forked from a check"
     return check_one(_context, slug)
 
