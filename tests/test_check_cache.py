@@ -410,3 +410,51 @@ def test_facts_of_a_file_changed_since_the_build_are_not_used(tree: Path) -> Non
     assert "freshness.file-hash" in {f.rule for f in warm.findings}
     assert "what-a-biometrics-cro-delivers" in warm.posts_read
     assert as_json(warm) == as_json(check(tree, use_cache=False))
+
+
+def compared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files check renders again to compare (freshness.rendered)."""
+    seen: list[str] = []
+    for name in ("compare_bytes", "compare_layout"):
+        real = getattr(rendered, name)
+
+        def spy(ctx: object, job: object, record: object, data: bytes, real=real) -> object:  # type: ignore[no-untyped-def]
+            seen.append(record.path)  # type: ignore[attr-defined]
+            return real(ctx, job, record, data)
+
+        monkeypatch.setattr(rendered, name, spy)
+    return seen
+
+
+def test_files_found_fresh_are_not_rendered_again_when_their_post_is_re_checked(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One file of a post changes; the post is re-checked whole (its channels are compared),
+    but its other files, found fresh by the last check as these bytes from these inputs, are
+    only read, not rendered again."""
+    cache_path(tree / "output").unlink(missing_ok=True)
+    check(tree)
+    edit_output_by_hand(tree)
+    seen = compared(monkeypatch)
+    warm = check(tree)
+    assert warm.posts_read == ["what-a-biometrics-cro-delivers"]
+    assert seen == []  # the edited file differs from the manifest: freshness says so
+    assert as_json(warm) == as_json(check(tree, use_cache=False))
+
+
+def test_a_file_restamped_after_it_was_found_fresh_is_compared_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found fresh once, then edited with its hash restamped in the manifest: other bytes,
+    so the memory does not hold and the re-render finds the edit."""
+    from tests.test_check import restamp
+
+    cache_path(tree / "output").unlink(missing_ok=True)
+    check(tree)
+    edit_output_by_hand(tree)
+    restamp(tree / "output", "linkedin/what-a-biometrics-cro-delivers.txt")
+    seen = compared(monkeypatch)
+    warm = check(tree)
+    assert seen == ["linkedin/what-a-biometrics-cro-delivers.txt"]
+    assert "freshness.rendered" in {f.rule for f in warm.findings}
+    assert as_json(warm) == as_json(check(tree, use_cache=False))
