@@ -17,6 +17,7 @@ import pytest
 from omnipress.build import builder
 from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.file_proofs import RACY_NS, MemoryProofs
+from omnipress.build.output_files import UnsafeOutputPath, proof_status
 from omnipress.build.writer import StagedOutput
 from tests.conftest import CONTENT, TEMPLATES, build_copy
 
@@ -141,8 +142,8 @@ def test_a_proved_file_changed_before_it_is_copied_is_rendered_again(
     before = snapshot(tree / "output")
     real_previous_file = builder.previous_file
 
-    def edited_after_proof(output: Path, relative: str, proofs_: object):  # type: ignore[no-untyped-def]
-        found = real_previous_file(output, relative, proofs_)  # type: ignore[arg-type]
+    def edited_after_proof(output: Path, relative: str, *rest: object):  # type: ignore[no-untyped-def]
+        found = real_previous_file(output, relative, *rest)  # type: ignore[arg-type]
         if relative == PAGE:
             edit_in_place_same_size(output / PAGE)
         return found
@@ -152,3 +153,23 @@ def test_a_proved_file_changed_before_it_is_copied_is_rendered_again(
     report: BuildReport = build_with(tree, proofs)
     assert report.built == []  # reused as far as the plan goes, yet …
     assert snapshot(tree / "output") == before  # … the edited bytes never reach output/
+
+
+@pytest.mark.parametrize("where", ["folder", "file"])
+def test_a_status_is_never_taken_through_a_link(tmp_path: Path, where: str) -> None:
+    output = tmp_path / "output"
+    (output / "blog/post").mkdir(parents=True)
+    (output / "blog/post/index.html").write_text("page")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(output / "blog", elsewhere)
+    if where == "folder":
+        shutil.rmtree(output / "blog/post")
+        (output / "blog/post").symlink_to(elsewhere / "post")
+    else:
+        (output / "blog/post/index.html").unlink()
+        (output / "blog/post/index.html").symlink_to(elsewhere / "post/index.html")
+    with pytest.raises(UnsafeOutputPath):
+        proof_status(output, "blog/post/index.html", set())
+    for name in ("../elsewhere/post/index.html", "/etc/passwd", "blog/../../x"):
+        with pytest.raises(UnsafeOutputPath):
+            proof_status(output, name, set())

@@ -26,7 +26,7 @@ from omnipress.build.dependencies import (
 )
 from omnipress.build.file_proofs import FileProofs
 from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
-from omnipress.build.output_files import read_output_file, stat_output_file
+from omnipress.build.output_files import proof_status, read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
 from omnipress.build.prose import report_prose
@@ -160,6 +160,7 @@ def reuse(
     toolchain: str,
     previous_output: Path,
     proofs: FileProofs | None = None,
+    folders: set[str] | None = None,
 ) -> Outcome | None:
     """The previous output, as if just rendered, if nothing it was made from has changed.
 
@@ -176,7 +177,7 @@ def reuse(
         key = output_key(toolchain, site, record.path, record.blocks, record.depends)
         if key != record.key or not inputs.unchanged(record.blocks, record.depends):
             return None
-        previous = previous_file(previous_output, record.path, proofs)
+        previous = previous_file(previous_output, record.path, proofs, folders)
         # a file with other hard links is shared with something outside output/: the new
         # output must not be that same file, so it is rendered again instead
         if previous.links != 1 or previous.sha256 != record.sha256:
@@ -207,10 +208,13 @@ class PreviousFile:
     links: int
 
 
-def previous_file(output: Path, relative: str, proofs: FileProofs | None) -> PreviousFile:
-    """Read and hashed, unless ``proofs`` (a long-lived caller's) proves it by its status."""
+def previous_file(
+    output: Path, relative: str, proofs: FileProofs | None, folders: set[str] | None = None
+) -> PreviousFile:
+    """Read and hashed, unless ``proofs`` (a long-lived caller's) proves it by its status
+    (``folders``: those found to be real folders so far in this build)."""
     if proofs is not None:
-        info = stat_output_file(output, relative)
+        info = proof_status(output, relative, set() if folders is None else folders)
         sha = proofs.proven_sha(relative, info)
         if sha is not None:
             return PreviousFile(sha, None, info.st_dev, info.st_ino, info.st_nlink)
@@ -347,9 +351,10 @@ class RenderPlan:
             c.name: templates_digest(self.env.templates, c) for c in registered()
         }
         to_render: list[int] = []
+        folders: set[str] = set()
         for index, job in enumerate(self.jobs):
             reused = reuse(self.previous.get(job.path), inputs, self.toolchain, self.output,
-                           self.proofs)  # fmt: skip
+                           self.proofs, folders)  # fmt: skip
             if reused is None:
                 to_render.append(index)
             else:

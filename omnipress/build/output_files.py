@@ -58,15 +58,22 @@ def read_output_file(output: Path, relative: str) -> OutputFile:
         return OutputFile(file.read(), info.st_dev, info.st_ino, info.st_nlink, info)
 
 
-def stat_output_file(output: Path, relative: str) -> os.stat_result:
-    """The status of ``output/relative``, reached the way :func:`read_output_file` reaches
-    it but without reading a byte: ``check`` proves a file unchanged by its status alone when
-    it matches what it recorded with the file's sha256 (as git's index does)."""
-    handle = _open_output_file(output, relative)
-    try:
-        info = os.fstat(handle)
-    finally:
-        os.close(handle)
+def proof_status(output: Path, relative: str, folders: set[str]) -> os.stat_result:
+    """The status of ``output/relative`` for a proof by status (build/file_proofs.py), with a
+    system call per file and one per folder (``folders``: those already found to be real
+    folders, kept by the caller for one pass) rather than the eight of opening each folder on
+    the way. Raises UnsafeOutputPath for a name outside ``output/``, a folder on the way that
+    is a link, or anything but a regular file."""
+    name = output_name(relative)
+    if name is None:
+        raise UnsafeOutputPath(f"{relative!r} is not a path inside the output folder")
+    folder = posixpath.dirname(name)
+    while folder and folder not in folders:
+        if not stat.S_ISDIR(os.lstat(os.path.join(output, folder)).st_mode):
+            raise UnsafeOutputPath(f"{relative!r} passes through a symbolic link or a file")
+        folders.add(folder)
+        folder = posixpath.dirname(folder)
+    info = os.lstat(os.path.join(output, name))
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeOutputPath(f"{relative!r} is not a regular file")
     return info

@@ -154,6 +154,7 @@ class CheckContext:
     # the facts of the files the build has just rendered, by path (check.seed): used instead
     # of reading those files back; empty in a ``check`` run, which reads every file it judges
     known: dict[str, Any] = field(default_factory=dict)
+    real_folders: set[str] = field(default_factory=set)  # in output/, found to be no link
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     _jobs: list[Job] | None = None
 

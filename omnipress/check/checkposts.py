@@ -122,7 +122,7 @@ def post_key(
     ctx: CheckContext,
     slug: str,
     records: list[OutputRecord],
-    users: dict[str, list[str]],
+    users: dict[str, str],
     templates_key: str,
     checker: str,
 ) -> str:
@@ -138,7 +138,7 @@ def post_key(
         ]
         for record in sorted(records, key=lambda r: r.path)
     ]
-    shared = {bid: users.get(bid, []) for r in records for bid in r.block_hashes()}
+    shared = {bid: users.get(bid, "") for r in records for bid in r.block_hashes()}
     named = {bid: project.blocks[bid].digest for bid in named_blocks(project, post)}
     return key_of(
         slug,
@@ -153,13 +153,15 @@ def post_key(
     )
 
 
-def users_of_blocks(ctx: CheckContext) -> dict[str, list[str]]:
-    """Block id -> the posts whose outputs use it: a finding about a shared block names them."""
+def users_of_blocks(ctx: CheckContext) -> dict[str, str]:
+    """Block id -> a hash of the posts whose outputs use it: a finding about a shared block
+    names them, so a post's verdict depends on the list. Hashed once per block: a block on
+    every post would otherwise put the whole library's slugs into every post's key."""
     users: dict[str, set[str]] = defaultdict(set)
     for record in ctx.manifest.outputs:
         for bid in record.blocks:
             users[bid].add(record.post)
-    return {bid: sorted(posts) for bid, posts in users.items()}
+    return {bid: key_of(sorted(posts)) for bid, posts in users.items()}
 
 
 def named_blocks(project: Project, post: Post) -> list[str]:

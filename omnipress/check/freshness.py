@@ -15,7 +15,7 @@ import time
 from omnipress.build.builder import BLOG_ASSETS, BLOG_STYLESHEET, templates_digest
 from omnipress.build.dependencies import APPROVAL, Inputs
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, sha256_of
-from omnipress.build.output_files import UnsafeOutputPath, read_output_file, stat_output_file
+from omnipress.build.output_files import UnsafeOutputPath, proof_status, read_output_file
 from omnipress.channels import registered
 from omnipress.check.checkmodel import CheckContext, Place
 from omnipress.errors import Severity
@@ -104,7 +104,7 @@ def _sha_of(ctx: CheckContext, path: str) -> str:
     read and hashed (and remembered with its status for the next check)."""
     if ctx.cache is None:
         return sha256_of(read_output_file(ctx.output, path).data)
-    info = stat_output_file(ctx.output, path)
+    info = proof_status(ctx.output, path, ctx.real_folders)
     proven = ctx.cache.proven_sha(path, info)
     if proven is not None:
         return proven

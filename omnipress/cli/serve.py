@@ -69,7 +69,8 @@ def run(args: argparse.Namespace, console: Any) -> int:
         output=args.output,
         jobs=args.jobs or default_jobs(),
     )
-    preview = Preview(options, log=lambda line: console.print(line, highlight=False, markup=False))
+    preview = Preview(options, log=lambda line: console.print(line, highlight=False, markup=False),
+                      freeze=True)  # fmt: skip
     server = start_server(preview, args.host, args.port, args.debug)
     # the first build runs in the build thread: the server answers from the first moment
     # (the page says "building"), and its problems are printed by the preview's log
