@@ -312,7 +312,10 @@ def build(
                 for c in project.campaigns.values()
             }
             staged.write(MANIFEST_NAME, manifest.to_json().encode("utf-8"))
-            staged.commit(delete_in_background)
+            if not report.built and unchanged_output(output, staged, manifest):
+                staged.discard()  # nothing to do: output/ is left exactly as it was
+            else:
+                staged.commit(delete_in_background)
         except BaseException:
             staged.discard()
             raise
@@ -320,6 +323,21 @@ def build(
         report.project = project
         report.seconds = time.perf_counter() - started
         return report
+
+
+def unchanged_output(output: Path, staged: StagedOutput, manifest: Manifest) -> bool:
+    """Is the staged output the one in place, file for file? Every output was reused (the
+    very files in place, linked), so only the files written afresh can differ: the manifest
+    and the site's own files (index pages, assets). A no-op build that leaves output/ as it
+    was changes no file's status, so ``check`` can prove the tree untouched without reading
+    it (check/replay.py), and nothing is linked, swapped and deleted for nothing."""
+    for relative in (MANIFEST_NAME, *manifest.files):
+        try:
+            if read_output_file(output, relative).data != (staged.root / relative).read_bytes():
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def rel(path: Path, root: Path) -> str:

@@ -77,15 +77,23 @@ def run_check(
     from omnipress.check.checkposts import check_posts
     from omnipress.check.freshness import check_files, check_stale
     from omnipress.check.release import check_release, find_drafts
+    from omnipress.check.replay import fingerprint, replayed, stored
 
     started = time.perf_counter()
+    where = cache_path(output)
+    checker = checker_digest()
+    # a whole check from the command line of a tree untouched since the last: its report
+    # (``--no-cache`` reads everything, and leaves the report for the next check)
+    whole = project is None and known is None
+    roots = {"content": content, "templates": templates, "output": output}
+    before = fingerprint(roots, checker, f"release={release}") if whole else None
+    if cache is None or cache.checker != checker or not use_cache:
+        cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
+    if use_cache and (last := replayed(cache.report, before, started)) is not None:
+        return last
     manifest = read_manifest_or_explain(output)
     if project is None:
         project = load_and_validate(content, Problems())
-    where = cache_path(output)
-    checker = checker_digest()
-    if cache is None or cache.checker != checker or not use_cache:
-        cache = CheckCache.load(where, checker) if use_cache else CheckCache(checker)
     ctx = CheckContext(output, manifest, project, templates, cache=cache)
     files = check_files(ctx)
     written = {r.path: r.sha256 for r in ctx.manifest.outputs}
@@ -98,13 +106,16 @@ def run_check(
     posts, read = check_posts(ctx, cache, jobs)
     ctx.findings.extend(prose_findings(project))  # never cached: cheap, and styles change
     cache.files = {p: entry for p, entry in cache.files.items() if p in ctx.file_shas}
-    cache.save(where)
     drafts = find_drafts(ctx)
     if release:
         check_release(ctx, drafts)
     report = CheckReport(ctx.findings, files, posts, time.perf_counter() - started, read)
     if drafts is not None:
         report.drafts = len(drafts.outputs)
+    # kept only if nothing changed while this check ran: the report is then that tree's
+    after = fingerprint(roots, checker, f"release={release}") if before else None
+    cache.report = stored(report, before) if before and after == before else None
+    cache.save(where)
     return report
 
 

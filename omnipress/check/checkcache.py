@@ -85,6 +85,7 @@ class CheckCache(FileProofs):
     checker: str
     files: dict[str, tuple[str, Stat]] = field(default_factory=dict)  # path -> (sha256, stat)
     posts: dict[str, PostVerdict] = field(default_factory=dict)
+    report: dict[str, Any] | None = None  # the last whole report and its fingerprint (replay.py)
 
     # -- posts ---------------------------------------------------------------------------
 
@@ -119,9 +120,10 @@ class CheckCache(FileProofs):
                 )
                 for slug, entry in data["posts"].items()
             }
+            report = data.get("report")
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls(checker)
-        return cls(checker, files, posts)
+        return cls(checker, files, posts, report if isinstance(report, dict) else None)
 
     def save(self, path: Path) -> None:
         """Write atomically (a temporary file renamed over the old one); a cache that cannot
@@ -139,6 +141,7 @@ class CheckCache(FileProofs):
                 }
                 for slug, v in sorted(self.posts.items())
             },
+            "report": self.report,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(OSError):
