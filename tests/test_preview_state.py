@@ -505,3 +505,80 @@ def test_the_warm_engine_writes_what_a_fresh_build_writes(
     fresh = tmp_path_factory.mktemp("fresh") / "output"
     builder.build(BuildOptions(project_copy / "content", project_copy / "templates", fresh))
     assert outputs_of(preview.output) == outputs_of(fresh)
+
+
+# ---------------------------------------------------------------- what a save re-checks
+
+
+@pytest.fixture
+def rechecks(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The posts a check judges afresh, the files it reads back, those it renders again."""
+    from omnipress.check import checkposts, consistency, rendered
+
+    seen: dict[str, list[str]] = {"posts": [], "read": [], "rendered": []}
+    real_check_one, real_read = checkposts.check_one, consistency.ConsistencyCheck.read
+
+    def check_one(ctx: Any, slug: str) -> Any:
+        seen["posts"].append(slug)
+        return real_check_one(ctx, slug)
+
+    def read(self: Any, record: Any) -> Any:
+        seen["read"].append(record.path)
+        return real_read(self, record)
+
+    monkeypatch.setattr(checkposts, "check_one", check_one)
+    monkeypatch.setattr(consistency.ConsistencyCheck, "read", read)
+    for name in ("compare_bytes", "compare_layout"):
+        real = getattr(rendered, name)
+
+        def spy(ctx: Any, job: Any, record: Any, data: bytes, real: Any = real) -> Any:
+            seen["rendered"].append(record.path)
+            return real(ctx, job, record, data)
+
+        monkeypatch.setattr(rendered, name, spy)
+    return seen
+
+
+def test_a_post_save_re_checks_that_post_alone_from_what_the_build_held(
+    preview: Preview, project_copy: Path, rechecks: dict[str, list[str]]
+) -> None:
+    path = project_copy / "content" / "posts" / f"{POST}.md"
+    edit(path, "value chain", "value-chain")
+    snapshot = preview.rebuild({path})
+    assert snapshot.ok and snapshot.checks.available
+    assert rechecks["posts"] == [POST]
+    assert rechecks["read"] == [] and rechecks["rendered"] == []  # judged from the build's facts
+
+
+def test_a_block_save_re_checks_the_posts_that_show_it(
+    preview: Preview, project_copy: Path, rechecks: dict[str, list[str]]
+) -> None:
+    """The posts whose outputs show the block, and no other; of their files, what the build
+    rendered is judged from its facts and the rest only read (found fresh before)."""
+    shared = "stat-biometrics-disciplines"
+    manifest = preview.snapshot.manifest
+    assert manifest is not None
+    users = sorted({r.post for r in manifest.outputs if shared in r.blocks})
+    assert len(users) == 2  # of the fixture's three posts
+    path = project_copy / "content" / "blocks" / f"{shared}.md"
+    edit(path, "one specialist team", "one specialist biometrics team")
+    snapshot = preview.rebuild({path})
+    assert snapshot.ok and snapshot.manifest is not None and snapshot.timings is not None
+    assert sorted(rechecks["posts"]) == users
+    rebuilt = {r.path for r in snapshot.manifest.outputs if shared in r.blocks}
+    assert snapshot.timings.outputs_built == len(rebuilt)
+    users_files = {r.path for r in snapshot.manifest.outputs if r.post in users}
+    assert set(rechecks["read"]) == users_files - rebuilt
+    assert rechecks["rendered"] == []
+
+
+def test_the_preview_writes_its_verdicts_when_idle(preview: Preview, project_copy: Path) -> None:
+    from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
+
+    path = project_copy / "content" / "posts" / f"{POST}.md"
+    edit(path, "value chain", "value-chain")
+    preview.rebuild({path})
+    preview.warm_up()
+    saved = CheckCache.load(cache_path(preview.output), checker_digest())
+    assert preview.verdicts is not None
+    assert saved.posts[POST].key == preview.verdicts.posts[POST].key

@@ -59,6 +59,7 @@ def run_check(
     release: bool = False,
     cache: CheckCache | None = None,
     known: Mapping[str, Any] | None = None,
+    save: bool = True,
 ) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
@@ -68,7 +69,8 @@ def run_check(
     only a count in the summary. A long-lived caller (the preview) keeps its ``cache`` in
     memory rather than reading the file each time, and hands over as ``known`` the facts of
     the outputs its build has just rendered (as the build's seeding does, check/seed.py):
-    each is used instead of reading the file back while the file is still the one written.
+    each is used instead of reading the file back while the file is still the one written;
+    it writes the cache itself when it is idle (``save=False``: ``cache.save``).
     Raises UsageError when there is no build to check,
     ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
@@ -115,7 +117,8 @@ def run_check(
     # kept only if nothing changed while this check ran: the report is then that tree's
     after = fingerprint(roots, checker, f"release={release}") if before else None
     cache.report = stored(report, before) if before and after == before else None
-    cache.save(where)
+    if save:
+        cache.save(where)
     return report
 
 

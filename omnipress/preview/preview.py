@@ -117,7 +117,7 @@ def run_check_safely(
     """
     try:
         report = run_check(output, content, templates, project=project, jobs=jobs,
-                           cache=cache, known=known)  # fmt: skip
+                           cache=cache, known=known, save=cache is None)  # fmt: skip
     except Exception as exc:
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}
