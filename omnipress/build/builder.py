@@ -360,6 +360,7 @@ class RenderPlan:
     progress: Progress | None
     proofs: FileProofs | None = None
     outcomes: dict[int, Outcome] = field(default_factory=dict)
+    rendered: set[int] = field(default_factory=set)  # the jobs rendered, not reused
     channel_templates: dict[str, str] = field(default_factory=dict)
 
     def run(self, report: BuildReport) -> list[OutputRecord]:
@@ -377,7 +378,8 @@ class RenderPlan:
                 to_render.append(index)
             else:
                 self.finish(index, reused)
-        rendered = set(to_render)
+        rendered = self.rendered
+        rendered.update(to_render)
         if self.workers > 1 and len(to_render) > self.in_process_max():
             render_in_pool(
                 self.env.project,
@@ -422,6 +424,7 @@ class RenderPlan:
         if data is not None and sha256_of(data) == outcome.sha256:
             outcome.data = data
             return outcome
+        self.rendered.add(index)  # rendered after all: what is in place is not what was proved
         inputs = Inputs(self.env.project, self.env.templates)
         return render_recorded(self.jobs[index], self.env, inputs)
 
