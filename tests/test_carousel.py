@@ -10,11 +10,18 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from omnipress.build.builder import BuildOptions, build
 from omnipress.build.manifest import Manifest
 from omnipress.channels.base import Job, RenderEnvironment
 from omnipress.channels.carousel import CHANNEL as CAROUSEL
+from omnipress.channels.carousel import render as carousel_render
 from omnipress.channels.carousel.readback import read_carousel
-from omnipress.channels.carousel.render import carousel_engine, laid_out_facts, slide_html
+from omnipress.channels.carousel.render import (
+    built_facts,
+    carousel_engine,
+    laid_out_facts,
+    slide_html,
+)
 from omnipress.check.check import run_check
 from omnipress.cli import main
 from omnipress.content.loader import load_project
@@ -229,6 +236,25 @@ def test_the_builds_layout_facts_are_what_check_reads_from_the_file(
     assert read.error is None and built.pages >= 3
     for fact in ("pages", "sizes", "smallest_px", "title", "lang", "size_bytes"):
         assert getattr(built, fact) == getattr(read, fact), fact
+    # what the build keeps for check's verdicts: every fact, the slides' text included
+    assert built_facts(built, data) == read
+
+
+def test_a_carousel_is_not_read_back_with_pypdf_to_keep_its_facts(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a carousel back whole costs ~24 ms (pypdf's parse of its structure, a Python
+    loop over every character's size): the build keeps the facts it judged by, and the text."""
+
+    def refused(data: bytes) -> None:
+        raise AssertionError("read back whole")
+
+    project.post(with_slides("stat-one"))
+    monkeypatch.setattr(carousel_render, "read_carousel", refused)
+    report = build(BuildOptions(project.content, project.templates, project.output,
+                                keep_facts=True))  # fmt: skip
+    path = "linkedin/test-post.carousel.pdf"
+    assert report.facts[path] == read_carousel((project.output / path).read_bytes())
 
 
 @pytest.mark.parametrize(("css", "rule"), [

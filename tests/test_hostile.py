@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -263,6 +264,33 @@ def test_raw_html_is_sanitised_everywhere_and_reported(
     scripts = html(project.output / "blog/test-post/index.html").find_all("script")
     assert [s["type"] for s in scripts] == ["application/ld+json"]
     assert "Click here" in blog  # the words stay, the behaviour goes
+
+
+@pytest.mark.parametrize(
+    ("markup", "warned"),
+    [
+        ('<link rel="stylesheet" href="https://cdn.test/site.css">', ["https://cdn.test/site.css"]),
+        ('<link rel="Preload Icon" href="//cdn.test/f.woff2"><link rel="canonical" '
+         'href="https://x.test/">', ["//cdn.test/f.woff2"]),
+        ('<img src="https://pixel.test/p.gif" alt=""><a href="https://x.test/">a link</a>',
+         ["https://pixel.test/p.gif"]),
+        ('<video src="https://v.test/a.mp4"></video><audio src="http://o.test/x"></audio>',
+         ["https://v.test/a.mp4", "http://o.test/x"]),
+        ('<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""><img src="../x.png" '
+         'alt="">', []),
+    ],
+    ids=["stylesheet", "preload", "image-not-link", "media", "data-and-local"],
+)  # fmt: skip
+def test_a_blog_template_that_loads_from_another_site_is_warned_once_per_url(
+    project: Project, capsys: pytest.CaptureFixture[str], markup: str, warned: list[str]
+) -> None:
+    """Readers' browsers would fetch it (tracking), though the build fetched nothing."""
+    base = project.templates / "blog" / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</head>", markup + "\n</head>"), "utf-8")
+    code, text = project.build(capsys)
+    assert code == 0, text
+    said = re.findall(r"the blog page of 'test-post' loads (\S+) from another site", text)
+    assert said == warned, text
 
 
 def test_images_from_file_and_data_addresses_are_removed_by_name(

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from omnipress.channels.linkedin.settings import linkedin_of
+from omnipress.content import resolve
 from omnipress.content.loader import load_project
 from omnipress.content.resolve import check_references
 from omnipress.errors import Problems
@@ -200,3 +203,39 @@ def test_campaign_utm_typos_and_repeated_posts_are_warnings(tmp_path: Path) -> N
     assert "launch.yaml:4: warning: campaign: utm.sourse is ignored" in text
     assert "utm.term" not in text
     assert "post 'test-post' is listed more than once" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("author: author", "author: autor", 4, "author refers to unknown block 'autor'"),
+        ("author: author", "author: about", 4, "author must be a bio block"),
+        ("tags: [Testing]", "tags: [Testing]\ncta: cta-mian", 7, "cta refers to unknown block"),
+    ],
+    ids=["unknown-author", "wrong-type", "unknown-cta"],
+)
+def test_a_reference_problem_names_its_line(
+    tmp_path: Path, old: str, new: str, line: int, message: str
+) -> None:
+    content = make_project(tmp_path, posts={"p": POST.replace(old, new)})
+    _, problems = load(content)
+    (error,) = problems.errors
+    assert message in error.message and error.line == line
+
+
+def test_references_that_resolve_are_not_looked_up_in_their_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line is only wanted for a problem: a library's hundreds of good references must not
+    read their files again to find one."""
+    content = make_project(tmp_path)
+    project = load_project(content, Problems())
+    assert project is not None
+
+    def refused(path: Path, needle: str) -> int | None:
+        raise AssertionError(f"looked for {needle!r} in {path}")
+
+    monkeypatch.setattr(resolve, "find_line", refused)
+    problems = Problems()
+    check_references(project, problems)
+    assert problems.items == []

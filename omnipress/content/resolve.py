@@ -133,11 +133,12 @@ def check_references(project: Project, problems: Problems) -> None:
         block = blocks.get(block_id)
         if block is None and block_id in project.unreadable:
             return  # its own file's error says why
+        # the line is looked for only for a problem: it reads the file again
         if block is None:
             problems.error(
                 f"{what} refers to unknown block {block_id!r}",
                 path,
-                line or find_line(path, block_id),  # reads the file: only for a problem
+                line or find_line(path, block_id),
                 hint=did_you_mean(block_id, blocks),
             )
         elif block_type is not None and block.type != block_type:

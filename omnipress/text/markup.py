@@ -11,11 +11,10 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from posixpath import normpath
-from typing import ClassVar
 
 import markdown
 import nh3
@@ -106,40 +105,27 @@ class _TagCensus(HTMLParser):
             self.attributes[key] = self.attributes.get(key, 0) + 1
 
 
-class _ResourceFinder(HTMLParser):
-    """Collects URLs a browser would load by itself (not links a reader clicks)."""
-
-    LOADING: ClassVar[dict[str, str]] = {
-        "img": "src", "script": "src", "iframe": "src", "source": "src",
-        "video": "src", "audio": "src", "embed": "src", "object": "data",
-    }  # fmt: skip
-    LINK_RELS: ClassVar[set[str]] = {
-        "stylesheet",
-        "icon",
-        "preload",
-        "prefetch",
-        "manifest",
-        "modulepreload",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "link" and self.LINK_RELS & set(values.get("rel", "").lower().split()):
-            self.urls.append(values.get("href", ""))
-        elif tag in self.LOADING:
-            self.urls.append(values.get(self.LOADING[tag], ""))
+LOADED_BY: dict[str, str] = {
+    "img": "src", "script": "src", "iframe": "src", "source": "src",
+    "video": "src", "audio": "src", "embed": "src", "object": "data",
+}  # fmt: skip
+"""Elements a browser loads by itself when the page opens, and the attribute naming what."""
+PRELOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "manifest", "modulepreload"}
+"""``<link rel=…>`` values a browser loads by itself (not links a reader clicks)."""
 
 
-def remote_resources(html: str) -> list[str]:
-    """Remote URLs a page would load when opened: tracking risk, and never fetched by us."""
-    finder = _ResourceFinder()
-    finder.feed(html)
-    finder.close()
-    return [url for url in finder.urls if url and is_remote(url) and not url.startswith("data:")]
+def loaded_url(tag: str, attrs: Mapping[str, str]) -> str | None:
+    """The URL a browser loads by itself for one element of a page, if any."""
+    if tag == "link" and PRELOADING_RELS & set(attrs.get("rel", "").lower().split()):
+        return attrs.get("href", "")
+    if tag in LOADED_BY:
+        return attrs.get(LOADED_BY[tag], "")
+    return None
+
+
+def remote_only(urls: Iterable[str | None]) -> list[str]:
+    """The URLs among ``urls`` that another site serves: tracking risk, never fetched by us."""
+    return [url for url in urls if url and is_remote(url) and not url.startswith("data:")]
 
 
 def _census(html: str) -> _TagCensus:

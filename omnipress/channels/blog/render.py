@@ -16,7 +16,7 @@ from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.views import card_image, cta_view, post_view
 from omnipress.content.model import Project
 from omnipress.content.resolve import closure, effective_cta, references_in
-from omnipress.text.markup import remote_resources
+from omnipress.text.markup import loaded_url, remote_only
 
 ASSETS = "../assets/"
 
@@ -76,15 +76,16 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
         assets=ASSETS,
         logo=ASSETS + project.site.logo if project.site.logo else None,
     )
-    for url in remote_resources(html):
+    data = html.encode("utf-8")
+    facts = read_blog(data)  # the page parsed once, for its rules and for what it loads
+    loaded = (loaded_url(e.tag, e.attrs) for e in facts.document.root.everything)
+    for url in remote_only(loaded):
         env.problems.warning(
             f"the blog page of {job.post.slug!r} loads {url} from another site",
             env.templates / "blog",
             hint="the build fetched nothing, but readers' browsers will: serve files from "
             "blog/assets/ instead",
         )
-    data = html.encode("utf-8")
-    facts = read_blog(data)
     report_rules(job, env, facts)
     return Rendered(data, tuple(blocks.used), facts=facts)
 

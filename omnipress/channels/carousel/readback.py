@@ -54,7 +54,7 @@ def _read_cached(_digest: str, data: bytes) -> CarouselFacts:
                 width, height = page.get_size()
                 sizes.append((round(width, 2), round(height, 2)))
                 textpage = page.get_textpage()
-                texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\x02", "-"))
+                texts.append(page_text(textpage))
                 scale = 1080 / width
                 for index in range(textpage.count_chars()):
                     if textpage.get_text_range(index, 1).isspace():
@@ -79,3 +79,18 @@ def _read_cached(_digest: str, data: bytes) -> CarouselFacts:
         )
     except Exception as exc:  # a damaged PDF is a finding (carousel.readable), never a crash
         return CarouselFacts(0, (), (), 0.0, "", None, (), len(data), str(exc) or "unreadable")
+
+
+def page_text(textpage: Any) -> str:
+    """One slide's text as PDFium reads it: line ends as ``\\n``, a line-end hyphen as ``-``."""
+    text: str = textpage.get_text_range()
+    return text.replace("\r\n", "\n").replace("\x02", "-")
+
+
+def slide_texts(data: bytes) -> tuple[str, ...]:
+    """Each slide's text, as :func:`read_carousel` reads it: what the build's own facts of a
+    carousel take from its bytes (``render.built_facts``)."""
+    import pypdfium2
+
+    with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
+        return tuple(page_text(page.get_textpage()) for page in document)

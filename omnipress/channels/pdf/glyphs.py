@@ -62,6 +62,13 @@ def boxes_drawn() -> Iterator[dict[str, None]]:
         logger.removeHandler(handler)
 
 
+def boxes_reported() -> bool:
+    """Whether :func:`boxes_drawn` hears every box WeasyPrint draws: not when its logger has
+    been silenced or filtered (by an application embedding the build)."""
+    logger = logging.getLogger(WEASYPRINT_LOGGER)
+    return logger.isEnabledFor(logging.WARNING) and not logger.filters
+
+
 @dataclass(frozen=True)
 class Source:
     """One piece of content that reaches the one-pager: where it is written and as what."""
