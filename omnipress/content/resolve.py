@@ -78,14 +78,6 @@ def in_code(position: int, ranges: list[tuple[int, int]]) -> bool:
 
 def split_segments(text: str, first_line: int | None = None) -> list[Segment]:
     """Cut Markdown at its block markers, keeping the text between them."""
-    return list(_segments(text, first_line))
-
-
-@functools.lru_cache(maxsize=16384)
-def _segments(text: str, first_line: int | None) -> tuple[Segment, ...]:
-    """Remembered per text: a build asks each post's and block's texts again for every
-    output (its approval sources, its references, its render), and a long-lived preview asks
-    for them again on every save, while they change only when their file does."""
     segments: list[Segment] = []
     position = 0
     code = code_ranges(text) if "`" in text or "~~~" in text else []
@@ -99,11 +91,20 @@ def _segments(text: str, first_line: int | None) -> tuple[Segment, ...]:
         position = match.end()
     if position < len(text):
         segments.append(Text(text[position:]))
-    return tuple(segments)
+    return segments
 
 
 def references_in(text: str, first_line: int | None = None) -> list[Reference]:
-    return [s for s in split_segments(text, first_line) if isinstance(s, Reference)]
+    return list(_references(text, first_line))
+
+
+@functools.lru_cache(maxsize=16384)
+def _references(text: str, first_line: int | None) -> tuple[Reference, ...]:
+    """Remembered per text (the references only, not copies of the text between them): a
+    build asks for each post's and block's references again for every output (its approval
+    sources, its blocks, the checks), and a long-lived preview again on every save, while
+    they change only when their file does."""
+    return tuple(s for s in split_segments(text, first_line) if isinstance(s, Reference))
 
 
 def block_texts(block: Block) -> Iterator[tuple[str, int | None]]:
