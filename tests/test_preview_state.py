@@ -572,13 +572,27 @@ def test_a_block_save_re_checks_the_posts_that_show_it(
     assert rechecks["rendered"] == []
 
 
-def test_the_preview_writes_its_verdicts_when_idle(preview: Preview, project_copy: Path) -> None:
+def test_the_preview_writes_its_verdicts_once_saves_pause(
+    preview: Preview, project_copy: Path
+) -> None:
     from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
 
     path = project_copy / "content" / "posts" / f"{POST}.md"
     edit(path, "value chain", "value-chain")
-    preview.rebuild({path})
-    preview.warm_up()
-    saved = CheckCache.load(cache_path(preview.output), checker_digest())
+    written = cache_path(preview.output)
+    written.unlink(missing_ok=True)
+    stop = threading.Event()
+    builder_thread = threading.Thread(target=preview.run_builds, args=(stop,), daemon=True)
+    builder_thread.start()
+    try:
+        preview.request({path})
+        deadline = time.monotonic() + 60
+        while not written.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        builder_thread.join(timeout=60)
+    assert preview.snapshot.build_id == 2 and written.exists()
+    saved = CheckCache.load(written, checker_digest())
     assert preview.verdicts is not None
     assert saved.posts[POST].key == preview.verdicts.posts[POST].key

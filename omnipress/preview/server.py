@@ -93,6 +93,10 @@ def refused_by_lock(exc: BaseException) -> bool:
 # ---------------------------------------------------------------- state
 
 
+SAVE_VERDICTS_IDLE = 1.0
+"""Seconds without a save before the preview writes check's verdicts to disk."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What the preview shows after one build: the last good project and manifest, the
@@ -168,7 +172,7 @@ class Preview:
         # re-judges only the posts whose key changed
         self.verdicts: CheckCache | None = None
         self._frozen = not freeze  # see freeze_what_lasts: for the serve process only
-        self.verdicts_unsaved = False  # written by warm_up, when no save is waiting
+        self.verdicts_unsaved = False  # written by save_verdicts, once saves pause
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._snapshot = Snapshot()
@@ -223,21 +227,28 @@ class Preview:
         return self._requested
 
     def run_builds(self, stop: threading.Event, poll: float = 0.1) -> None:
-        """Build each batch of requested saves in turn, until ``stop``."""
+        """Build each batch of requested saves in turn, until ``stop``; write the verdicts
+        once no save has come for :data:`SAVE_VERDICTS_IDLE` seconds."""
+        built_at = time.monotonic()
         while not stop.is_set():
             asked, changed = self.take_request(poll)
             if asked:
                 self.rebuild(changed)
+                built_at = time.monotonic()
                 if not self.requested:
                     self.warm_up()
+            elif time.monotonic() - built_at >= SAVE_VERDICTS_IDLE:
+                self.save_verdicts()
 
-    def warm_up(self) -> None:
-        """Between saves: start WeasyPrint, so the next save's one-pager renders at once, and
-        write check's verdicts to their file (a tenth of a second at 500 posts, which no save
-        should wait for), so a `check` from the command line finds them."""
+    def save_verdicts(self) -> None:
+        """Write check's verdicts to their file, so a `check` from the command line finds
+        them: a tenth of a second at 500 posts, which no save should wait for."""
         if self.verdicts is not None and self.verdicts_unsaved:
             self.verdicts.save(cache_path(self.output))
             self.verdicts_unsaved = False
+
+    def warm_up(self) -> None:
+        """Between saves: start WeasyPrint, so the next save's one-pager renders at once."""
         project = self.snapshot.project
         if project is None:
             return
