@@ -41,6 +41,14 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def built_tree(root: Path) -> Path:
+    """``root`` holding a copy of the fixture content and templates, built into output/."""
+    shutil.copytree(CONTENT, root / "content")
+    shutil.copytree(TEMPLATES, root / "templates")
+    build_copy(root)
+    return root
+
+
 def build_copy(root: Path, output: Path | None = None, **options: object) -> BuildReport:
     """Build a project copy made by ``project_copy``."""
     return build(

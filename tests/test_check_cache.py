@@ -25,7 +25,7 @@ from omnipress.check import checkcache, checkposts, consistency, rendered
 from omnipress.check.check import run_check
 from omnipress.check.checkcache import CheckCache, cache_path
 from omnipress.check.checkmodel import CheckReport
-from tests.conftest import CONTENT, TEMPLATES, build_copy
+from tests.conftest import build_copy, built_tree
 
 POSTS = {
     "contract-vs-clinical-research-organisation",
@@ -39,11 +39,7 @@ SHARED_BY = {"contract-vs-clinical-research-organisation", "what-a-biometrics-cr
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content, built once; each test works on a copy of the whole tree."""
-    root = tmp_path_factory.mktemp("cache-base")
-    shutil.copytree(CONTENT, root / "content")
-    shutil.copytree(TEMPLATES, root / "templates")
-    build_copy(root)
-    return root
+    return built_tree(tmp_path_factory.mktemp("cache-base"))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from omnipress.check import check as check_module
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckReport
 from omnipress.check.replay import fingerprint
-from tests.conftest import CONTENT, TEMPLATES, build_copy
+from tests.conftest import build_copy, built_tree
 
 
 def statuses(output: Path) -> dict[str, tuple[int, int, int]]:
@@ -30,10 +29,7 @@ def statuses(output: Path) -> dict[str, tuple[int, int, int]]:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    shutil.copytree(CONTENT, tmp_path / "content")
-    shutil.copytree(TEMPLATES, tmp_path / "templates")
-    build_copy(tmp_path)
-    return tmp_path
+    return built_tree(tmp_path)
 
 
 def check(root: Path, **options: object) -> CheckReport:

@@ -20,7 +20,7 @@ from omnipress.build.file_proofs import RACY_NS, MemoryProofs
 from omnipress.build.manifest import read_manifest
 from omnipress.build.output_files import UnsafeOutputPath, proof_status
 from omnipress.build.writer import StagedOutput
-from tests.conftest import CONTENT, TEMPLATES, build_copy
+from tests.conftest import built_tree
 
 
 def build_with(root: Path, proofs: MemoryProofs) -> BuildReport:
@@ -33,11 +33,7 @@ PAGE = "linkedin/what-a-biometrics-cro-delivers.txt"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("proofs-base")
-    shutil.copytree(CONTENT, root / "content")
-    shutil.copytree(TEMPLATES, root / "templates")
-    build_copy(root)
-    return root
+    return built_tree(tmp_path_factory.mktemp("proofs-base"))
 
 
 @pytest.fixture
