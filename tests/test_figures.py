@@ -64,3 +64,22 @@ def test_comparable_text_survives_pdf_extraction_but_keeps_numbers_apart() -> No
     assert contains("7biometrics disciplines", "7 biometrics disciplines")
     assert not contains("17 biometrics disciplines", "7 biometrics disciplines")
     assert comparable("E6(R3)") == "e|6|r|3|"
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        ("Costs fell 40% (from £1.2m) in 2019 across 1,200 patients.", {"40%", "2019"}),
+        ("Costs fell 40% (from £1.2m) in 2019 across 1,200 patients.", set()),
+        ("3 of 4 sites, 3 times: 4", {"3"}),
+        ("No figures at all", {"1"}),
+    ],
+)
+def test_figures_outside_the_allowed_are_those_figures_in_finds_with_the_same_context(
+    text: str, allowed: set[str]
+) -> None:
+    from omnipress.text.figures import figures_outside
+
+    expected = [f for f in figures_in(text) if f.value not in allowed]
+    assert figures_outside(text, allowed) == expected
+    assert all(f.context.startswith("…") and f.value in f.context for f in expected)

@@ -572,6 +572,81 @@ def test_a_block_save_re_checks_the_posts_that_show_it(
     assert rechecks["rendered"] == []
 
 
+@pytest.fixture
+def read_backs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sha256 of every file `check` reads back rather than finds in the preview's memory."""
+    import hashlib
+
+    from omnipress.check.checkmodel import CheckContext
+
+    seen: list[str] = []
+    real = CheckContext.read_back
+
+    def spy(ctx: CheckContext, channel: Any, data: bytes) -> Any:
+        sha = hashlib.sha256(data).hexdigest()
+        if ctx.facts_memo is None or (channel.name, sha) not in ctx.facts_memo:
+            seen.append(sha)
+        return real(ctx, channel, data)
+
+    monkeypatch.setattr(CheckContext, "read_back", spy)
+    return seen
+
+
+def test_a_post_re_checked_again_reads_back_only_the_files_that_changed_since(
+    preview: Preview, project_copy: Path, rechecks: dict[str, list[str]], read_backs: list[str]
+) -> None:
+    """A block's second save re-checks the same posts: what their other files read back as
+    is in the preview's memory since the first save; and the memory holds nothing but the
+    files in output/."""
+    shared = "stat-biometrics-disciplines"
+    path = project_copy / "content" / "blocks" / f"{shared}.md"
+    preview.facts_memo.clear()
+    edit(path, "one specialist team", "one specialist biometrics team")
+    first = preview.rebuild({path})
+    assert first.ok and first.manifest is not None
+    rebuilt = {r.path for r in first.manifest.outputs if shared in r.blocks}
+    others = set(rechecks["read"]) - rebuilt
+    assert others, "the posts have files the save did not render"
+    assert {r.path for r in first.manifest.outputs if r.sha256 in read_backs} == others
+
+    read_backs.clear()
+    edit(path, "one specialist biometrics team", "one specialist team of biometricians")
+    second = preview.rebuild({path})
+    assert second.ok and second.manifest is not None
+    assert read_backs == []
+    current = {(r.channel, r.sha256) for r in second.manifest.outputs}
+    assert preview.facts_memo and set(preview.facts_memo) <= current
+
+
+def test_what_a_file_reads_back_as_is_remembered_by_its_bytes(project_copy: Path) -> None:
+    """The same bytes are read back once; other bytes of the same file, again."""
+    from omnipress.channels import by_name
+    from omnipress.check.checkmodel import CheckContext
+
+    channel = by_name("linkedin")
+    assert channel is not None and channel.read_back is not None
+    calls: list[bytes] = []
+    real = channel.read_back
+
+    def counted(data: bytes) -> Any:
+        calls.append(data)
+        return real(data)
+
+    object.__setattr__(channel, "read_back", counted)  # a channel is a frozen dataclass
+    try:
+        memo: dict[tuple[str, str], Any] = {}
+        ctx = CheckContext.__new__(CheckContext)
+        ctx.facts_memo, ctx.facts_read = memo, {}
+        first = ctx.read_back(channel, b"Hook line\n\nBody 40%\n")
+        again = ctx.read_back(channel, b"Hook line\n\nBody 40%\n")
+        other = ctx.read_back(channel, b"Hook line\n\nBody 41%\n")
+    finally:
+        object.__setattr__(channel, "read_back", real)
+    assert first is again and str(other).endswith("41%\n")
+    assert calls == [b"Hook line\n\nBody 40%\n", b"Hook line\n\nBody 41%\n"]
+    assert len(memo) == 2 and ctx.facts_read == memo
+
+
 def test_the_preview_writes_its_verdicts_once_saves_pause(
     preview: Preview, project_copy: Path
 ) -> None:

@@ -122,10 +122,14 @@ class Channel:
         return self.applies is None or self.applies(post)
 
 
-def make_jinja(templates: Path) -> jinja2.Environment:
-    """Templates are trusted code; content is passed in as data and autoescaped in HTML."""
+def make_jinja(templates: Path, auto_reload: bool = True) -> jinja2.Environment:
+    """Templates are trusted code; content is passed in as data and autoescaped in HTML.
+    ``auto_reload``: look at each template file's time again whenever it is used, for an
+    environment kept between builds (the preview's); a build's own never needs to (a stat
+    per template per output: 0.15 s at 2,500 outputs)."""
     return RecordingEnvironment(  # notes the templates each output uses, for the cache
         loader=jinja2.FileSystemLoader(str(templates)),
+        auto_reload=auto_reload,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -174,7 +178,7 @@ class RenderEnvironment:
         if self._jinja is None:
             kept = self.warm.jinja if self.warm is not None else {}
             if self.templates not in kept:
-                kept[self.templates] = make_jinja(self.templates)
+                kept[self.templates] = make_jinja(self.templates, self.warm is not None)
             self._jinja = kept[self.templates]
         return self._jinja
 

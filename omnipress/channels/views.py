@@ -8,6 +8,7 @@ same fact two ways.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -73,7 +74,9 @@ def display_date(value: object) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+@functools.lru_cache(maxsize=64)
 def reading_minutes(markdown_text: str) -> int:
+    """Counted once per text: each of a post's outputs prints it."""
     words = len(re.findall(r"\w+", markdown_text))
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 

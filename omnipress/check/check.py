@@ -60,6 +60,7 @@ def run_check(
     cache: CheckCache | None = None,
     known: Mapping[str, Any] | None = None,
     save: bool = True,
+    facts_memo: dict[tuple[str, str], Any] | None = None,
 ) -> CheckReport:
     """Check ``output`` against ``content`` and ``templates``; never raises for findings.
 
@@ -70,7 +71,8 @@ def run_check(
     memory rather than reading the file each time, and hands over as ``known`` the facts of
     the outputs its build has just rendered (as the build's seeding does, check/seed.py):
     each is used instead of reading the file back while the file is still the one written;
-    it writes the cache itself when it is idle (``save=False``: ``cache.save``).
+    it writes the cache itself when it is idle (``save=False``: ``cache.save``), and may keep
+    what files read back as (``facts_memo``, see ``CheckContext.facts_memo``).
     Raises UsageError when there is no build to check,
     ContentError when content/ itself cannot be loaded (the build would refuse it too).
     """
@@ -96,7 +98,7 @@ def run_check(
     manifest = read_manifest_or_explain(output)
     if project is None:
         project = load_and_validate(content, Problems())
-    ctx = CheckContext(output, manifest, project, templates, cache=cache)
+    ctx = CheckContext(output, manifest, project, templates, cache=cache, facts_memo=facts_memo)
     files = check_files(ctx)
     written = {r.path: r.sha256 for r in ctx.manifest.outputs}
     ctx.known = {

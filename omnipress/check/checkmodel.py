@@ -4,6 +4,7 @@ concerns."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -11,8 +12,8 @@ from typing import Any, TypedDict
 
 from omnipress.build.builder import plan_jobs
 from omnipress.build.file_proofs import FileProofs
-from omnipress.build.manifest import Manifest
-from omnipress.channels.base import Job
+from omnipress.build.manifest import Manifest, OutputRecord
+from omnipress.channels.base import Channel, Job
 from omnipress.content.model import Project
 from omnipress.errors import Finding, Severity
 
@@ -154,9 +155,41 @@ class CheckContext:
     # the facts of the files the build has just rendered, by path (check.seed): used instead
     # of reading those files back; empty in a ``check`` run, which reads every file it judges
     known: dict[str, Any] = field(default_factory=dict)
+    # what each channel read from bytes it was given before, by (channel, the bytes' sha256):
+    # kept by a long-lived caller (the preview) so that a post re-checked because one of its
+    # files changed does not read its other files back again (None: nothing kept)
+    facts_memo: dict[tuple[str, str], Any] | None = None
+    facts_read: dict[tuple[str, str], Any] = field(default_factory=dict)  # new in this run
     real_folders: set[str] = field(default_factory=set)  # in output/, found to be no link
     _block_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     _jobs: list[Job] | None = None
+    _records: tuple[list[OutputRecord], dict[str, list[OutputRecord]]] | None = None
+
+    def records_of(self, slug: str) -> list[OutputRecord]:
+        """The manifest's records of one post, in manifest order, from an index made once
+        (a library of 500 posts has 2,500 records), and again if the list is replaced (the
+        file check drops records it may not read)."""
+        outputs = self.manifest.outputs
+        if self._records is None or self._records[0] is not outputs:
+            index: dict[str, list[OutputRecord]] = {}
+            for record in outputs:
+                index.setdefault(record.post, []).append(record)
+            self._records = (outputs, index)
+        return self._records[1].get(slug, [])
+
+    def read_back(self, channel: Channel, data: bytes) -> Any:
+        """What ``channel`` reads from ``data``, from :attr:`facts_memo` when the same bytes
+        were read or rendered before: a read-back is a function of the bytes alone (a
+        one-pager's costs ~30 ms, mostly pypdf parsing its structure)."""
+        assert channel.read_back is not None, f"channel {channel.name!r} reads nothing back"
+        if self.facts_memo is None:
+            return channel.read_back(data)
+        key = (channel.name, hashlib.sha256(data).hexdigest())
+        facts = self.facts_memo.get(key)
+        if facts is None:
+            facts = channel.read_back(data)
+            self.facts_memo[key] = self.facts_read[key] = facts
+        return facts
 
     def planned_jobs(self) -> list[Job]:
         """Every output the content asks for, with its approval state, planned once per run:

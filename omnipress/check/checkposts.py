@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from omnipress.build.dependencies import file_digest
 from omnipress.build.manifest import OutputRecord
@@ -22,8 +23,10 @@ from omnipress.content.model import Post, Project
 from omnipress.content.resolve import children_of, post_texts, references_in
 from omnipress.content.schema import section_blocks
 
-PostResult = tuple[list[CheckFinding], dict[str, bool], dict[str, str]]
-"""A post's findings, what it looked up in output/, and its files found fresh."""
+PostResult = tuple[list[CheckFinding], dict[str, bool], dict[str, str], dict[tuple[str, str], Any]]
+"""A post's findings, what it looked up in output/, its files found fresh, and what it read
+back that the caller's memo did not hold (``CheckContext.facts_memo``; sent back from a worker
+only when there is a memo to keep it)."""
 
 _context: CheckContext | None = None
 """The check a forked worker serves: inherited from the parent, never sent."""
@@ -48,8 +51,12 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
         if cached is not None:
             verdicts[slug] = cached
     todo = [slug for slug in slugs if slug not in verdicts]
-    for slug, (findings, probes, verified) in zip(todo, run_posts(ctx, todo, jobs), strict=True):
+    for slug, (findings, probes, verified, read) in zip(
+        todo, run_posts(ctx, todo, jobs), strict=True
+    ):
         verdicts[slug] = PostVerdict(keys[slug], findings, probes, verified)
+        if ctx.facts_memo is not None:
+            ctx.facts_memo.update(read)
     for slug in slugs:
         ctx.findings.extend(verdicts[slug].findings)
     cache.posts = verdicts
@@ -60,14 +67,14 @@ def check_one(ctx: CheckContext, slug: str) -> PostResult:
     """One post's findings and what it looked up in output/, collected apart."""
     from omnipress.check.consistency import ConsistencyCheck
 
-    records = [r for r in ctx.manifest.outputs if r.post == slug]
-    saved = ctx.findings, ctx.probes, ctx.verified
-    ctx.findings, ctx.probes, ctx.verified = [], {}, {}
+    records = ctx.records_of(slug)
+    saved = ctx.findings, ctx.probes, ctx.verified, ctx.facts_read
+    ctx.findings, ctx.probes, ctx.verified, ctx.facts_read = [], {}, {}, {}
     try:
         ConsistencyCheck(ctx, ctx.project.posts[slug], records).run()
-        return ctx.findings, ctx.probes, ctx.verified
+        return ctx.findings, ctx.probes, ctx.verified, ctx.facts_read
     finally:
-        ctx.findings, ctx.probes, ctx.verified = saved
+        ctx.findings, ctx.probes, ctx.verified, ctx.facts_read = saved
 
 
 def run_posts(ctx: CheckContext, slugs: list[str], jobs: int) -> Iterator[PostResult]:

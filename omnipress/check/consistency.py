@@ -44,7 +44,7 @@ class ConsistencyCheck(PostCheck):
             if record is self.reference_record:
                 facts = self.blog
             else:
-                facts = known[record.path] if data is None else channel.read_back(data)
+                facts = known[record.path] if data is None else self.ctx.read_back(channel, data)
             unreadable = channel.unreadable(facts) if channel.unreadable else None
             if unreadable is not None:
                 self.add_finding(record, unreadable)

@@ -24,7 +24,7 @@ from omnipress.content.model import Block, Post, Project
 from omnipress.content.resolve import effective_cta
 from omnipress.content.schema import section_texts
 from omnipress.errors import Finding, Severity
-from omnipress.text.figures import figure_values, figures_in, strings_in
+from omnipress.text.figures import figure_values, figures_outside, strings_in
 
 __all__ = ["REBUILD", "PostCheck", "clip", "closest_passage", "difference"]
 
@@ -71,8 +71,7 @@ class PostCheck:
                 if found is not None and found.path in ctx.known:
                     self.reference_record, self.blog = found, ctx.known[found.path]
                 elif found is not None and (data := self.read(found)) is not None:
-                    assert channel.read_back is not None  # the registry refuses a channel without
-                    self.reference_record, self.blog = found, channel.read_back(data)
+                    self.reference_record, self.blog = found, ctx.read_back(channel, data)
                 break
         self.ref = self.reference()
 
@@ -226,17 +225,16 @@ class PostCheck:
             if block is not None:
                 sources += [block.body, *block.variants.values(), *strings_in(block.fields)]
         allowed = figure_values(sources)
-        for figure in figures_in(text, ignore=[site.legal, *printed]):
-            if figure.value not in allowed:
-                self.add(
-                    record,
-                    "consistency.figures",
-                    f"the figure {figure.value!r} is not in the post or any block it uses",
-                    expected="one of: " + (", ".join(sorted(allowed)) or "no figures"),
-                    found=figure.context,
-                    hint="figures come from the content: fix it in the post or its stat "
-                    "block, then " + REBUILD,
-                )
+        for figure in figures_outside(text, allowed, ignore=[site.legal, *printed]):
+            self.add(
+                record,
+                "consistency.figures",
+                f"the figure {figure.value!r} is not in the post or any block it uses",
+                expected="one of: " + (", ".join(sorted(allowed)) or "no figures"),
+                found=figure.context,
+                hint="figures come from the content: fix it in the post or its stat block, "
+                "then " + REBUILD,
+            )
 
     # -- naming -------------------------------------------------------------------------
 

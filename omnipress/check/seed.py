@@ -64,7 +64,9 @@ def seed_verdicts(output: Path, templates: Path, report: BuildReport, jobs: int)
         if slug in project.posts and all(r.path in facts for r in records[slug])
     ]
     users, layouts = users_of_blocks(ctx), templates_key(templates)
-    for slug, (findings, probes, verified) in zip(slugs, run_posts(ctx, slugs, jobs), strict=True):
+    for slug, (findings, probes, verified, _read) in zip(
+        slugs, run_posts(ctx, slugs, jobs), strict=True
+    ):
         key = post_key(ctx, slug, records[slug], users, layouts, cache.checker)
         cache.posts[slug] = PostVerdict(key, findings, probes, verified)
     cache.posts = {slug: v for slug, v in cache.posts.items() if slug in records}

@@ -108,6 +108,7 @@ def run_check_safely(
     jobs: int = 1,
     cache: CheckCache | None = None,
     known: Mapping[str, Any] | None = None,
+    facts_memo: dict[tuple[str, str], Any] | None = None,
 ) -> CheckResults:
     """Run `check` (:func:`omnipress.check.check.run_check`) with its verdict cache, so a save
     re-reads only the posts it changed.
@@ -117,7 +118,8 @@ def run_check_safely(
     """
     try:
         report = run_check(output, content, templates, project=project, jobs=jobs,
-                           cache=cache, known=known, save=cache is None)  # fmt: skip
+                           cache=cache, known=known, save=cache is None,
+                           facts_memo=facts_memo)  # fmt: skip
     except Exception as exc:
         return CheckResults(False, {}, note=f"`check` could not run: {exc}")
     by_post: dict[str, list[FindingView]] = {}

@@ -173,6 +173,9 @@ class Preview:
         self.verdicts: CheckCache | None = None
         self._frozen = not freeze  # see freeze_what_lasts: for the serve process only
         self.verdicts_unsaved = False  # written by save_verdicts, once saves pause
+        # what each file in output/ reads back as, by (channel, sha256): a post re-checked
+        # because one of its files changed reads its other files back from here
+        self.facts_memo: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()
         self._snapshot = Snapshot()
@@ -326,6 +329,7 @@ class Preview:
                 f"showing the last good build (failed at {started})",
             )
         built = time.perf_counter()
+        remember_facts(self.facts_memo, report)
         checks = run_check_safely(
             self.output,
             self.options.content,
@@ -334,6 +338,7 @@ class Preview:
             jobs=self.options.jobs,
             cache=self.verdicts,
             known=report.facts,  # judged from what the build held, not read back
+            facts_memo=self.facts_memo,
         )
         self.verdicts_unsaved = True
         report.facts = {}
@@ -618,3 +623,16 @@ def start_server(preview: Preview, host: str, port: int, debug: bool = False) ->
             if in_use
             else "--host must be an IPv4 address of this computer, e.g. 127.0.0.1 or 0.0.0.0",
         ) from None
+
+
+def remember_facts(memo: dict[tuple[str, str], Any], report: BuildReport) -> None:
+    """Keep the facts of what the build rendered, and only of files now in output/: the
+    memo holds one entry per file at most, whatever the number of saves."""
+    if report.manifest is None:
+        return
+    current = {(r.channel, r.sha256): r.path for r in report.manifest.outputs}
+    for key in [k for k in memo if k not in current]:
+        del memo[key]
+    for key, path in current.items():
+        if path in report.facts:
+            memo[key] = report.facts[path]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,24 +68,27 @@ def _claims(text: str, ignore: Iterable[str]) -> str:
 def figures_in(text: str, ignore: Iterable[str] = ()) -> list[Figure]:
     """Every figure in ``text``, minus dates, URLs and the ``ignore`` phrases."""
     flat = _claims(text, ignore)
-    found = []
-    for match in FIGURE.finditer(flat):
-        before = flat[: match.start()].rsplit(None, 5)[-5:]  # the last five words
-        after = flat[match.end() :].split()[:5]
-        context = " ".join(
-            [
-                *before,
-                match.group(0)
-                + (
-                    after.pop(0)
-                    if after and not flat[match.end() : match.end() + 1].isspace()
-                    else ""
-                ),
-                *after,
-            ]
-        )
-        found.append(Figure(" ".join(match.group(0).split()), "…" + context + "…"))
-    return found
+    return [_figure(flat, match) for match in FIGURE.finditer(flat)]
+
+
+def figures_outside(text: str, allowed: Container[str], ignore: Iterable[str] = ()) -> list[Figure]:
+    """The figures of ``text`` (as :func:`figures_in`) whose value is not ``allowed``. Only
+    those get their context, the words around them: a check of a whole library finds tens of
+    thousands of figures, nearly all allowed, and the context costs more than the search."""
+    flat = _claims(text, ignore)
+    return [
+        _figure(flat, match)
+        for match in FIGURE.finditer(flat)
+        if " ".join(match.group(0).split()) not in allowed
+    ]
+
+
+def _figure(flat: str, match: re.Match[str]) -> Figure:
+    before = flat[: match.start()].rsplit(None, 5)[-5:]  # the last five words
+    after = flat[match.end() :].split()[:5]
+    glued = after.pop(0) if after and not flat[match.end() : match.end() + 1].isspace() else ""
+    context = " ".join([*before, match.group(0) + glued, *after])
+    return Figure(" ".join(match.group(0).split()), "…" + context + "…")
 
 
 def figure_matches(text: str) -> Iterator[re.Match[str]]:
