@@ -281,7 +281,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         build_1 = timed_build(corpus, work / f"output-1-{number}", 1)
         step(f"round {number}/{args.rounds}: bare frontmatter + Markdown + Jinja")
         text_r = bare("text", str(corpus.content), str(work / f"bare-{number}"))
-        step(f"round {number}/{args.rounds}: bare warm WeasyPrint: {pages} one-pagers, "
+        step(f"round {number}/{args.rounds}: bare WeasyPrint from cold: {pages} one-pagers, "
              "the carousels, the cards")  # fmt: skip
         pdf_r = bare("pdf", str(work / "pages.json"), str(args.sample))
         rounds.append((build_1, text_r, pdf_r))
