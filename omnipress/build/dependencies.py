@@ -230,6 +230,7 @@ class Outcome:
     previous: tuple[Path, tuple[int, int]] | None = None  # reused: the file, (device, inode)
     # rendered with ``keep_facts``: what the channel's read-back gives for ``data`` (check/seed)
     facts: Any = None
+    record: Any = None  # reused: the previous build's OutputRecord it was proved by
 
 
 def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome:
