@@ -1,0 +1,155 @@
+"""A preview's save works only on what it changed (records, keys and verdicts it has already
+proved are not worked out again): after every kind of save, what it leaves in ``output/`` and
+what its check finds must be exactly what a fresh full build and ``check --no-cache`` give."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omnipress.build.builder import BuildOptions, build
+from omnipress.build.manifest import MANIFEST_NAME
+from omnipress.check.check import run_check
+from omnipress.check.checkmodel import CheckReport
+from omnipress.preview import preview as preview_pages
+from omnipress.preview.server import Preview
+
+Save = Callable[[Path], set[Path]]
+"""Edits the project under the given root; returns the files the watcher would report."""
+
+
+def edit(path: Path, old: str, new: str) -> set[Path]:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return {path}
+
+
+def append(path: Path, text: str) -> set[Path]:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return {path}
+
+
+def post_body(root: Path) -> set[Path]:
+    return append(root / "content/posts/cro-or-cdmo.md", "\nOne more sentence, saved.\n")
+
+
+def another_post_body(root: Path) -> set[Path]:
+    path = root / "content/posts/what-a-biometrics-cro-delivers.md"
+    return append(path, "\nAnother sentence, saved.\n")
+
+
+def shared_block(root: Path) -> set[Path]:
+    """A block several posts show: every output of theirs that shows it renders again."""
+    return edit(root / "content/blocks/stat-biometrics-disciplines.md", "label: ", "label: all ")
+
+
+def campaign(root: Path) -> set[Path]:
+    path = root / "content/campaigns/cro-explained.yaml"
+    return edit(path, "posts: [contract-vs-clinical-research-organisation, cro-or-cdmo]",
+                "posts: [cro-or-cdmo]")  # fmt: skip
+
+
+def site(root: Path) -> set[Path]:
+    return edit(root / "content/site.yaml", "Fictional example company", "Fictional company")
+
+
+def template(root: Path) -> set[Path]:
+    return append(root / "templates/linkedin/post.txt", "\n")
+
+
+def deleted_output(root: Path) -> set[Path]:
+    """A file deleted from output/ by hand between saves, then an unrelated post saved."""
+    (root / "output/pdf/cro-or-cdmo.pdf").unlink()
+    return another_post_body(root)
+
+
+def edited_output(root: Path) -> set[Path]:
+    """A file of output/ edited by hand (its size kept), then an unrelated post saved."""
+    path = root / "output/linkedin/cro-or-cdmo.txt"
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + (b"?" if data[-1:] != b"?" else b"!"))
+    return another_post_body(root)
+
+
+def block_no_longer_shared(root: Path) -> set[Path]:
+    """A post stops including a block another post shows too: the other post's verdict
+    names its users, so it is judged again although none of its files changed."""
+    path = root / "content/posts/contract-vs-clinical-research-organisation.md"
+    return edit(path, "[[block:stat-biometrics-disciplines]]", "")
+
+
+SAVES: list[Save] = [post_body, shared_block, block_no_longer_shared, deleted_output,
+                     post_body, edited_output, campaign, post_body, site, post_body, template,
+                     another_post_body]  # fmt: skip
+
+
+def tree(output: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+    }
+
+
+def findings(report: CheckReport) -> list[dict[str, Any]]:
+    return list(report.to_dict()["findings"])
+
+
+@pytest.mark.parametrize("approvals", [False, True], ids=["approvals off", "approvals on"])
+def test_every_save_leaves_what_a_full_build_and_a_full_check_give(
+    project_copy: Path, tmp_path_factory: pytest.TempPathFactory, approvals: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    root = project_copy
+    content, templates, output = root / "content", root / "templates", root / "output"
+    if approvals:  # nothing approved: every output a draft, every record an approval input
+        append(content / "site.yaml", "approvals:\n  required: [medical]\n")
+    checked: list[CheckReport] = []
+
+    def keep(*args: Any, **kwargs: Any) -> CheckReport:
+        report = run_check(*args, **kwargs)
+        checked.append(report)
+        return report
+
+    monkeypatch.setattr(preview_pages, "run_check", keep)
+    preview = Preview(BuildOptions(content, templates, output))
+    assert preview.rebuild().ok
+    for number, save in enumerate(SAVES):
+        changed = save(root)
+        snapshot = preview.rebuild(changed)
+        assert snapshot.ok, f"save {number} ({save.__name__}) failed: {snapshot.errors}"
+
+        fresh = tmp_path_factory.mktemp("fresh") / "output"
+        build(BuildOptions(content, templates, fresh))
+        assert tree(output) == tree(fresh), f"after save {number} ({save.__name__})"
+        full = run_check(output, content, templates, use_cache=False, save=False)
+        assert findings(checked[-1]) == findings(full), f"after save {number} ({save.__name__})"
+
+    manifest = json.loads((output / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert "campaigns/cro-explained/pdf/contract-vs-clinical-research-organisation.pdf" not in {
+        r["path"] for r in manifest["outputs"]
+    }  # the campaign save took effect, and so did every other (compared above)
+
+
+def test_a_file_edited_behind_the_previews_back_is_rendered_again(project_copy: Path) -> None:
+    """The edit keeps the file's size and modification time: only its bytes tell."""
+    root = project_copy
+    output = root / "output"
+    preview = Preview(BuildOptions(root / "content", root / "templates", output))
+    assert preview.rebuild().ok
+    path = output / "linkedin" / "cro-or-cdmo.txt"
+    before = path.read_bytes()
+    status = path.stat()
+    path.write_bytes(before.replace(b"a", b"e", 1))
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+    snapshot = preview.rebuild(another_post_body(root))
+
+    assert snapshot.ok
+    assert path.read_bytes() == before
