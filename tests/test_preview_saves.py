@@ -14,6 +14,7 @@ import pytest
 
 from omnipress.build.builder import BuildOptions, build
 from omnipress.build.manifest import MANIFEST_NAME
+from omnipress.build.writer import JOURNAL, InPlaceOutput, recover_interrupted_swap
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckReport
 from omnipress.preview import preview as preview_pages
@@ -153,3 +154,105 @@ def test_a_file_edited_behind_the_previews_back_is_rendered_again(project_copy: 
 
     assert snapshot.ok
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------- output/ updated in place
+
+
+def preview_of(root: Path) -> Preview:
+    preview = Preview(BuildOptions(root / "content", root / "templates", root / "output"))
+    assert preview.rebuild().ok
+    return preview
+
+
+def test_a_save_moves_only_its_files_into_output(project_copy: Path) -> None:
+    """No new tree is staged and swapped: output/ stays the same folder, every file whose
+    bytes the save did not change keeps its inode and status, and the others are replaced."""
+    output = project_copy / "output"
+    preview = preview_of(project_copy)
+    folder = output.stat().st_ino
+    before = {p: (p.stat(), p.read_bytes()) for p in output.rglob("*") if p.is_file()}
+
+    assert preview.rebuild(post_body(project_copy)).ok
+
+    assert output.stat().st_ino == folder
+    replaced = set()
+    for path, (info, data) in before.items():
+        now = path.stat()
+        if path.read_bytes() == data:
+            assert (now.st_ino, now.st_mtime_ns) == (info.st_ino, info.st_mtime_ns), path
+        else:
+            assert now.st_ino != info.st_ino, path
+            replaced.add(path.relative_to(output).as_posix())
+    assert {"manifest.json", "blog/cro-or-cdmo/index.html"} <= replaced
+    assert not list(project_copy.glob(".output.staging-*"))
+
+
+def test_a_failed_save_leaves_output_untouched(project_copy: Path) -> None:
+    output = project_copy / "output"
+    preview = preview_of(project_copy)
+    before = tree(output)
+    path = project_copy / "content/posts/cro-or-cdmo.md"
+    changed = edit(path, "  body: |\n", "  body: |\n" + "    " + "Too long. " * 400 + "\n\n")
+
+    snapshot = preview.rebuild(changed)
+
+    assert not snapshot.ok
+    assert any("3,000" in e.message or "characters" in e.message for e in snapshot.errors)
+    assert tree(output) == before
+    assert not list(project_copy.glob(".output.staging-*"))
+
+
+def test_a_file_that_cannot_be_replaced_in_place_stages_a_whole_tree(
+    project_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A folder where the save must put a file: nothing is moved in place, a new tree is
+    staged and swapped in, as a build from the command line does."""
+    output = project_copy / "output"
+    preview = preview_of(project_copy)
+    target = output / "linkedin" / "cro-or-cdmo.txt"
+    target.unlink()
+    target.mkdir()
+
+    assert preview.rebuild(post_body(project_copy)).ok
+
+    fresh = tmp_path_factory.mktemp("fresh") / "output"
+    build(BuildOptions(project_copy / "content", project_copy / "templates", fresh))
+    assert target.is_file() and tree(output) == tree(fresh)
+
+
+def test_an_update_killed_while_it_moved_files_is_finished_by_the_next_build(
+    project_copy: Path,
+) -> None:
+    output = project_copy / "output"
+    preview = preview_of(project_copy)
+    staged = InPlaceOutput(output)
+    staged.write("linkedin/cro-or-cdmo.txt", b"new text\n")
+    staged.write("blog/new-folder/index.html", b"<p>new</p>\n")
+    staged.write(MANIFEST_NAME, b"{}\n")
+    (staged.root / JOURNAL).write_text(
+        "linkedin/cro-or-cdmo.txt\nblog/new-folder/index.html\nmanifest.json\n", encoding="utf-8"
+    )  # killed after the journal: nothing moved yet
+    os.replace(staged.root / "linkedin/cro-or-cdmo.txt", output / "linkedin/cro-or-cdmo.txt")
+    # ... and after the first move
+
+    recover_interrupted_swap(output)
+
+    assert (output / "linkedin/cro-or-cdmo.txt").read_bytes() == b"new text\n"
+    assert (output / "blog/new-folder/index.html").read_bytes() == b"<p>new</p>\n"
+    assert (output / MANIFEST_NAME).read_bytes() == b"{}\n"
+    assert not staged.root.exists()
+    del preview
+
+
+def test_an_update_killed_before_its_journal_leaves_output_as_it_was(project_copy: Path) -> None:
+    output = project_copy / "output"
+    preview_of(project_copy)
+    before = tree(output)
+    staged = InPlaceOutput(output)
+    staged.write("linkedin/cro-or-cdmo.txt", b"new text\n")
+    staged.write(MANIFEST_NAME, b"{}\n")
+
+    recover_interrupted_swap(output)
+
+    assert tree(output) == before and not staged.root.exists()

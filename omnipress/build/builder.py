@@ -7,6 +7,8 @@ come from :data:`omnipress.channels.CHANNELS`.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ from omnipress.build.pages import Links, campaign_index, site_index
 from omnipress.build.prose import report_prose
 from omnipress.build.workers import render_in_pool, rendering_gc
 from omnipress.build.writer import (
+    InPlaceOutput,
+    NotInPlace,
     StagedOutput,
     build_lock,
     needs_recovery,
@@ -70,6 +74,9 @@ class BuildOptions:
     # keep what each rendered output's read-back gives (``BuildReport.facts``): the cli hands
     # it to ``check`` as its verdicts (check/seed.py); the build itself never needs it
     keep_facts: bool = False
+    # update output/ in place when only some outputs changed (build/writer.py InPlaceOutput):
+    # the preview's saves; a build from the command line always stages a whole new tree
+    in_place: bool = False
 
 
 @dataclass
@@ -328,51 +335,99 @@ def build(
     with build_lock(output):
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)
-        report = BuildReport(warnings=problems)
-        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
-                                keep_facts=options.keep_facts)  # fmt: skip
+        loaded = list(problems.items)
         jobs = plan_jobs(project, options.only)
-        KEYS.start()
         previous = read_manifest(output)
-        previous_records = previous.by_path() if previous else {}
-        manifest = Manifest(f"omnipress {__version__}", project.site.digest)
-        staged = StagedOutput(output)
-        try:
-            plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
-                              max(1, options.jobs), progress, proofs)  # fmt: skip
-            records = plan.run(report)
-            if problems.errors:
-                raise ContentError(problems.items)
-            manifest.outputs = records + carry_over(options.only, jobs, previous_records,
-                                                    output, staged)  # fmt: skip
-            write_site_files(env, manifest, staged)
-            manifest.blocks = {
-                b.id: {"digest": b.digest, "type": b.type, "path": rel(b.path, project.root)}
-                for b in project.blocks.values()
-            }
-            manifest.posts = {
-                p.slug: {"digest": p.digest, "path": rel(p.path, project.root)}
-                for p in project.posts.values()
-            }
-            manifest.campaigns = {
-                c.name: {"digest": c.digest, "posts": list(c.posts), "cta": c.cta}
-                for c in project.campaigns.values()
-            }
-            text = manifest.to_json()
-            staged.write(MANIFEST_NAME, text.encode("utf-8"))
-            if not report.built and unchanged_output(output, staged, manifest):
-                staged.discard()  # nothing to do: output/ is left exactly as it was
-            else:
-                staged.commit(delete_in_background)
-        except BaseException:
-            staged.discard()
-            raise
-        remember_written(text, manifest)
-        KEYS.next_build()
-        report.manifest = manifest
-        report.project = project
+        in_place = options.in_place and updatable_in_place(output, previous, jobs, project,
+                                                            options.only)  # fmt: skip
+        while True:
+            try:
+                report = build_locked(options, progress, project, jobs, previous, problems,
+                                      warm, delete_in_background, proofs, in_place)  # fmt: skip
+                break
+            except NotInPlace:  # before output/ was touched: stage a whole tree instead
+                problems.items[:] = loaded
+                in_place = False
         report.seconds = time.perf_counter() - started
         return report
+
+
+def build_locked(
+    options: BuildOptions,
+    progress: Progress | None,
+    project: Project,
+    jobs: list[Job],
+    previous: Manifest | None,
+    problems: Problems,
+    warm: WarmRenderers | None,
+    delete_in_background: bool,
+    proofs: FileProofs | None,
+    in_place: bool,
+) -> BuildReport:
+    """The build's work under output/'s lock: render what changed, write, swap or update."""
+    output = options.output.resolve()
+    report = BuildReport(warnings=problems)
+    env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
+                            keep_facts=options.keep_facts)  # fmt: skip
+    KEYS.start()
+    previous_records = previous.by_path() if previous else {}
+    manifest = Manifest(f"omnipress {__version__}", project.site.digest)
+    staged = InPlaceOutput(output) if in_place else StagedOutput(output)
+    try:
+        plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
+                          max(1, options.jobs), progress, proofs)  # fmt: skip
+        records = plan.run(report)
+        if problems.errors:
+            raise ContentError(problems.items)
+        manifest.outputs = records + carry_over(options.only, jobs, previous_records,
+                                                output, staged)  # fmt: skip
+        write_site_files(env, manifest, staged)
+        manifest.blocks = {
+            b.id: {"digest": b.digest, "type": b.type, "path": rel(b.path, project.root)}
+            for b in project.blocks.values()
+        }
+        manifest.posts = {
+            p.slug: {"digest": p.digest, "path": rel(p.path, project.root)}
+            for p in project.posts.values()
+        }
+        manifest.campaigns = {
+            c.name: {"digest": c.digest, "posts": list(c.posts), "cta": c.cta}
+            for c in project.campaigns.values()
+        }
+        text = manifest.to_json()
+        staged.write(MANIFEST_NAME, text.encode("utf-8"))
+        if not report.built and unchanged_output(output, staged, manifest):
+            staged.discard()  # nothing to do: output/ is left exactly as it was
+        else:
+            staged.commit(delete_in_background)
+    except BaseException:
+        staged.discard()
+        raise
+    remember_written(text, manifest)
+    KEYS.next_build()
+    report.manifest = manifest
+    report.project = project
+    return report
+
+
+def updatable_in_place(
+    output: Path, previous: Manifest | None, jobs: list[Job], project: Project, only: str | None
+) -> bool:
+    """Can this build update output/ in place (:class:`InPlaceOutput`)? Only when it makes
+    exactly the files the previous build made, so that no file is left over or added: the
+    same outputs, the same assets and index pages. Anything else stages a new tree."""
+    if only is not None or previous is None:
+        return False
+    try:
+        if not stat.S_ISDIR(os.lstat(output).st_mode):
+            return False
+    except OSError:
+        return False
+    site_files = {BLOG_ASSETS + "style.css", "index.html"}
+    site_files.update(BLOG_ASSETS + name for name in project.assets)
+    site_files.update(f"campaigns/{name}/index.html" for name in project.campaigns)
+    planned = {job.path for job in jobs}
+    return planned == {r.path for r in previous.outputs} and site_files == set(previous.files)
 
 
 def unchanged_output(output: Path, staged: StagedOutput, manifest: Manifest) -> bool:
