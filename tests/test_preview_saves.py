@@ -7,17 +7,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from omnipress.build.builder import BuildOptions, build
+from omnipress.build.builder import BuildOptions, build, plan_jobs
 from omnipress.build.manifest import MANIFEST_NAME
 from omnipress.build.writer import JOURNAL, InPlaceOutput, recover_interrupted_swap
+from omnipress.channels.approval import with_approval
 from omnipress.check.check import run_check
 from omnipress.check.checkmodel import CheckReport
+from omnipress.content.approvals import source_sha256
 from omnipress.preview import preview as preview_pages
+from omnipress.preview.live_project import LiveProject
 from omnipress.preview.server import Preview
 
 Save = Callable[[Path], set[Path]]
@@ -256,3 +260,62 @@ def test_an_update_killed_before_its_journal_leaves_output_as_it_was(project_cop
     recover_interrupted_swap(output)
 
     assert tree(output) == before and not staged.root.exists()
+
+
+# ---------------------------------------------------------------- approval states planned again
+
+
+EXTRA_CTA = 'type: cta\nlabel: "Ask us"\nurl: "https://example.com/ask"\n'
+
+
+def retype_cta_as_stat(content: Path) -> set[Path]:
+    """A block the post's body includes but the one-pager passed over (a CTA) becomes a stat:
+    the one-pager now shows it, so its sources change, and so its state (the block's edit
+    voids its approval), though the post and every block the one-pager showed are as they
+    were."""
+    stat = 'type: stat\nvalue: "9"\nlabel: "in a survey"\nsource: "A survey"\n'
+    return edit(content / "blocks" / "cta-extra.md", EXTRA_CTA, stat)
+
+
+def approve_everything(content: Path) -> None:
+    entries = []
+    for kind, folder in (("block", "blocks"), ("post", "posts")):
+        for path in sorted((content / folder).glob("*.md")):
+            sha = source_sha256(path.read_text(encoding="utf-8"))
+            entries.append(f'- source: {kind}:{path.stem}\n  sha256: "{sha}"\n  role: medical\n'
+                           "  by: Dr Test\n  at: 2026-12-01T10:00:00Z\n")  # fmt: skip
+    (content / "approvals.yaml").write_text("".join(entries), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "save",
+    [
+        lambda content: append(content / "posts" / "cro-or-cdmo.md", "\nMore.\n"),
+        lambda content: edit(content / "blocks" / "definition-cdmo.md", "manufactur", "Manufactur"),
+        retype_cta_as_stat,
+    ],
+    ids=["post", "block", "block passed over before"],
+)
+def test_a_plan_keeps_only_the_approval_states_whose_sources_are_unchanged(
+    project_copy: Path, save: Callable[[Path], set[Path]]
+) -> None:
+    content = project_copy / "content"
+    append(content / "site.yaml", "approvals:\n  required: [medical]\n")
+    (content / "blocks" / "cta-extra.md").write_text(f"---\n{EXTRA_CTA}---\n", encoding="utf-8")
+    post = content / "posts" / "cro-or-cdmo.md"
+    append(post, "\n[[block:cta-extra]]\n")
+    chosen = next(line for line in post.read_text(encoding="utf-8").splitlines(True)
+                  if line.startswith("  blocks: ["))  # fmt: skip
+    edit(post, "pdf:\n" + chosen, "")  # the one-pager shows what the body includes, by type
+
+    approve_everything(content)
+    live = LiveProject(content)
+    before = plan_jobs(live.update(None).project, None)
+    assert not any(job.approval is not None and job.approval.draft for job in before)
+
+    project = live.update(save(content)).project
+    planned = plan_jobs(project, None)
+
+    fresh = [with_approval(project, replace(job, approval=None)) for job in planned]
+    assert [job.approval for job in planned] == [job.approval for job in fresh]
+    assert any(job.approval is not None and job.approval.draft for job in planned)

@@ -50,7 +50,7 @@ from omnipress.build.writer import (
     wait_for_deletions,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
-from omnipress.channels.approval import with_approval
+from omnipress.channels.approval import PLANS
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -165,7 +165,8 @@ def _plan_jobs(project: Project, only: str | None) -> list[Job]:
                     if only in (None, slug, campaign.name)
                 )
     # known before anything renders, so each output renders once, with its draft mark or not
-    return [with_approval(project, job) for job in jobs]
+    PLANS.start(project)
+    return [PLANS.approved(project, job) for job in jobs]
 
 
 def reuse(
@@ -206,7 +207,7 @@ def reuse(
         }
     except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    source = previous_output / record.path
+    source = os.path.join(previous_output, record.path)  # a str: a Path per file costs 2,500
     inode = (previous.device, previous.inode)
     return Outcome(previous.data, record.sha256, record.blocks, record.depends, problems.items,
                    cleaning, key=key, previous=(source, inode), record=record)  # fmt: skip

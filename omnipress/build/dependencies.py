@@ -359,7 +359,7 @@ class Outcome:
     cleaning: dict[Path, Cleaning] = field(default_factory=dict)
     notices: list[Problem] = field(default_factory=list)  # about the process, not the output
     key: str = ""  # known already when reused
-    previous: tuple[Path, tuple[int, int]] | None = None  # reused: the file, (device, inode)
+    previous: tuple[str, tuple[int, int]] | None = None  # reused: the file, (device, inode)
     # rendered with ``keep_facts``: what the channel's read-back gives for ``data`` (check/seed)
     facts: Any = None
     record: Any = None  # reused: the previous build's OutputRecord it was proved by

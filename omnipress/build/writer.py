@@ -185,7 +185,7 @@ class StagedOutput:
             raise
         return target
 
-    def link(self, relative: str, source: Path, inode: tuple[int, int]) -> bool:
+    def link(self, relative: str, source: str, inode: tuple[int, int]) -> bool:
         """Put an unchanged file of the previous output in place without copying it: a hard
         link (the old tree is deleted after the swap, and nothing writes files in place).
         False, and nothing staged, unless the link is to the very file ``inode`` (device,
@@ -282,7 +282,7 @@ class InPlaceOutput(StagedOutput):
             if stat.S_ISDIR(os.lstat(self.output / name).st_mode):
                 raise NotInPlace(name)
 
-    def link(self, relative: str, source: Path, inode: tuple[int, int]) -> bool:
+    def link(self, relative: str, source: str, inode: tuple[int, int]) -> bool:
         """The previous file stays in place: True if ``output/relative`` still is the very
         file ``inode`` (device, inode) the caller verified, linked nowhere else."""
         try:
