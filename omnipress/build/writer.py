@@ -308,14 +308,16 @@ class InPlaceOutput(StagedOutput):
         journal = self.root / (JOURNAL + ".partial")
         journal.write_text("\n".join(moves) + "\n", encoding="utf-8")
         journal.rename(self.root / JOURNAL)  # whole or not there
-        finish_update(self.output, self.root)
+        finish_update(self.output, self.root, strict=True)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def finish_update(output: Path, staging: Path) -> None:
+def finish_update(output: Path, staging: Path, strict: bool = False) -> None:
     """Move into ``output/`` each file the journal of ``staging`` names that is still staged,
     in the journal's order (the manifest last). A name whose folder in output/ is not a real
-    folder, or that is a folder, is left: nothing is ever written through a link."""
+    folder, or that is a folder, is left: nothing is ever written through a link. ``strict``
+    (the build itself, not a later recovery): such a file raises, so the build fails rather
+    than report files it did not write."""
     try:
         names = (staging / JOURNAL).read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -329,6 +331,8 @@ def finish_update(output: Path, staging: Path) -> None:
         try:
             directory = os.open(output, flags)
         except OSError:
+            if strict:
+                raise
             return
         try:
             for folder in folders:
@@ -339,6 +343,8 @@ def finish_update(output: Path, staging: Path) -> None:
                 directory = inner
             os.replace(source, filename, dst_dir_fd=directory)
         except OSError:
+            if strict:
+                raise
             continue
         finally:
             os.close(directory)
