@@ -50,7 +50,7 @@ from omnipress.build.writer import (
     wait_for_deletions,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
-from omnipress.channels.approval import PLANS
+from omnipress.channels.approval import PLANS, with_approval
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -165,8 +165,9 @@ def _plan_jobs(project: Project, only: str | None) -> list[Job]:
                     if only in (None, slug, campaign.name)
                 )
     # known before anything renders, so each output renders once, with its draft mark or not
-    PLANS.start(project)
-    return [PLANS.approved(project, job) for job in jobs]
+    if only is not None:  # a page of the preview, --only: never mixed with the builds' plans
+        return [with_approval(project, job) for job in jobs]
+    return PLANS.plan(project, jobs)
 
 
 def reuse(

@@ -8,6 +8,7 @@ finds); the build records what the render actually read, and a test holds the tw
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -50,9 +51,17 @@ class ApprovalPlans:
     any other change (a block added or removed, another log, another site) plans afresh."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
         self.project: Project | None = None
         self.jobs: dict[str, tuple[Job, tuple[str, ...]]] = {}
         self.previous: dict[str, tuple[Job, tuple[str, ...]]] = {}
+
+    def plan(self, project: Project, jobs: list[Job]) -> list[Job]:
+        """The jobs of one plan of the whole project, with their states; one plan at a time
+        (the preview's pages plan in other threads: they plan without this memo)."""
+        with self.lock:
+            self.start(project)
+            return [self.approved(project, job) for job in jobs]
 
     def start(self, project: Project) -> None:
         last, self.project = self.project, project
