@@ -142,24 +142,6 @@ def test_every_save_leaves_what_a_full_build_and_a_full_check_give(
     }  # the campaign save took effect, and so did every other (compared above)
 
 
-def test_a_file_edited_behind_the_previews_back_is_rendered_again(project_copy: Path) -> None:
-    """The edit keeps the file's size and modification time: only its bytes tell."""
-    root = project_copy
-    output = root / "output"
-    preview = Preview(BuildOptions(root / "content", root / "templates", output))
-    assert preview.rebuild().ok
-    path = output / "linkedin" / "cro-or-cdmo.txt"
-    before = path.read_bytes()
-    status = path.stat()
-    path.write_bytes(before.replace(b"a", b"e", 1))
-    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
-
-    snapshot = preview.rebuild(another_post_body(root))
-
-    assert snapshot.ok
-    assert path.read_bytes() == before
-
-
 # ---------------------------------------------------------------- output/ updated in place
 
 
