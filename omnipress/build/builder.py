@@ -7,6 +7,8 @@ come from :data:`omnipress.channels.CHANNELS`.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,13 +27,22 @@ from omnipress.build.dependencies import (
     where,
 )
 from omnipress.build.file_proofs import FileProofs
-from omnipress.build.manifest import MANIFEST_NAME, Manifest, OutputRecord, read_manifest, sha256_of
+from omnipress.build.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    OutputRecord,
+    read_manifest,
+    remember_written,
+    sha256_of,
+)
 from omnipress.build.output_files import proof_status, read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
 from omnipress.build.prose import report_prose
 from omnipress.build.workers import render_in_pool, rendering_gc
 from omnipress.build.writer import (
+    InPlaceOutput,
+    NotInPlace,
     StagedOutput,
     build_lock,
     needs_recovery,
@@ -39,7 +50,7 @@ from omnipress.build.writer import (
     wait_for_deletions,
 )
 from omnipress.channels import Channel, Job, RenderEnvironment, WarmRenderers, registered
-from omnipress.channels.approval import with_approval
+from omnipress.channels.approval import PLANS, with_approval
 from omnipress.content.loader import load_project
 from omnipress.content.model import Project
 from omnipress.content.resolve import check_references
@@ -63,6 +74,9 @@ class BuildOptions:
     # keep what each rendered output's read-back gives (``BuildReport.facts``): the cli hands
     # it to ``check`` as its verdicts (check/seed.py); the build itself never needs it
     keep_facts: bool = False
+    # update output/ in place when only some outputs changed (build/writer.py InPlaceOutput):
+    # the preview's saves; a build from the command line always stages a whole new tree
+    in_place: bool = False
 
 
 @dataclass
@@ -151,7 +165,9 @@ def _plan_jobs(project: Project, only: str | None) -> list[Job]:
                     if only in (None, slug, campaign.name)
                 )
     # known before anything renders, so each output renders once, with its draft mark or not
-    return [with_approval(project, job) for job in jobs]
+    if only is not None:  # a page of the preview, --only: never mixed with the builds' plans
+        return [with_approval(project, job) for job in jobs]
+    return PLANS.plan(project, jobs)
 
 
 def reuse(
@@ -174,9 +190,11 @@ def reuse(
     root = inputs.content
     try:
         site = inputs.project.site.digest
-        key = output_key(toolchain, site, record.path, record.blocks, record.depends)
-        if key != record.key or not inputs.unchanged(record.blocks, record.depends):
+        if not KEYS.holds(record, toolchain, site) or not inputs.unchanged(
+            record.blocks, record.depends
+        ):
             return None
+        key = record.key
         previous = previous_file(previous_output, record.path, proofs, folders)
         # a file with other hard links is shared with something outside output/: the new
         # output must not be that same file, so it is rendered again instead
@@ -190,10 +208,47 @@ def reuse(
         }
     except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    source = previous_output / record.path
+    source = os.path.join(previous_output, record.path)  # a str: a Path per file costs 2,500
     inode = (previous.device, previous.inode)
     return Outcome(previous.data, record.sha256, record.blocks, record.depends, problems.items,
-                   cleaning, key=key, previous=(source, inode))  # fmt: skip
+                   cleaning, key=key, previous=(source, inode), record=record)  # fmt: skip
+
+
+class RecordKeys:
+    """Which manifest records were found to hold their key under a toolchain and a site.
+
+    Checking a key hashes everything the output was made from (~40 µs): 2,500 of them on
+    every save of a preview, which reads back the manifest it wrote and so gets the very
+    record objects it checked last time (``manifest.remember_written``). A record is frozen,
+    so the answer for the same object, toolchain and site is the same; kept for the records
+    of the last build only."""
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[OutputRecord, str, str]] = {}
+        self._next: dict[int, tuple[OutputRecord, str, str]] = {}
+
+    def holds(self, record: OutputRecord, toolchain: str, site: str) -> bool:
+        known = self._held.get(id(record))
+        if known is None or known[0] is not record or known[1:] != (toolchain, site):
+            key = output_key(toolchain, site, record.path, record.blocks, record.depends)
+            if key != record.key:
+                return False
+        self.keep(record, toolchain, site)
+        return True
+
+    def keep(self, record: OutputRecord, toolchain: str, site: str) -> None:
+        """``record``'s key is the one of these toolchain and site (it was just made so)."""
+        self._next[id(record)] = (record, toolchain, site)
+
+    def start(self) -> None:
+        self._next = {}
+
+    def next_build(self) -> None:
+        """Forget every record the build that just succeeded did not keep."""
+        self._held, self._next = self._next, {}
+
+
+KEYS = RecordKeys()
 
 
 @dataclass(frozen=True)
@@ -282,47 +337,99 @@ def build(
     with build_lock(output):
         recover_interrupted_swap(output)
         refuse_unsafe_output(options.output, options.content, options.templates)
-        report = BuildReport(warnings=problems)
-        env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
-                                keep_facts=options.keep_facts)  # fmt: skip
+        loaded = list(problems.items)
         jobs = plan_jobs(project, options.only)
         previous = read_manifest(output)
-        previous_records = previous.by_path() if previous else {}
-        manifest = Manifest(f"omnipress {__version__}", project.site.digest)
-        staged = StagedOutput(output)
-        try:
-            plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
-                              max(1, options.jobs), progress, proofs)  # fmt: skip
-            records = plan.run(report)
-            if problems.errors:
-                raise ContentError(problems.items)
-            manifest.outputs = records + carry_over(options.only, jobs, previous_records,
-                                                    output, staged)  # fmt: skip
-            write_site_files(env, manifest, staged)
-            manifest.blocks = {
-                b.id: {"digest": b.digest, "type": b.type, "path": rel(b.path, project.root)}
-                for b in project.blocks.values()
-            }
-            manifest.posts = {
-                p.slug: {"digest": p.digest, "path": rel(p.path, project.root)}
-                for p in project.posts.values()
-            }
-            manifest.campaigns = {
-                c.name: {"digest": c.digest, "posts": list(c.posts), "cta": c.cta}
-                for c in project.campaigns.values()
-            }
-            staged.write(MANIFEST_NAME, manifest.to_json().encode("utf-8"))
-            if not report.built and unchanged_output(output, staged, manifest):
-                staged.discard()  # nothing to do: output/ is left exactly as it was
-            else:
-                staged.commit(delete_in_background)
-        except BaseException:
-            staged.discard()
-            raise
-        report.manifest = manifest
-        report.project = project
+        in_place = options.in_place and updatable_in_place(output, previous, jobs, project,
+                                                            options.only)  # fmt: skip
+        while True:
+            try:
+                report = build_locked(options, progress, project, jobs, previous, problems,
+                                      warm, delete_in_background, proofs, in_place)  # fmt: skip
+                break
+            except NotInPlace:  # before output/ was touched: stage a whole tree instead
+                problems.items[:] = loaded
+                in_place = False
         report.seconds = time.perf_counter() - started
         return report
+
+
+def build_locked(
+    options: BuildOptions,
+    progress: Progress | None,
+    project: Project,
+    jobs: list[Job],
+    previous: Manifest | None,
+    problems: Problems,
+    warm: WarmRenderers | None,
+    delete_in_background: bool,
+    proofs: FileProofs | None,
+    in_place: bool,
+) -> BuildReport:
+    """The build's work under output/'s lock: render what changed, write, swap or update."""
+    output = options.output.resolve()
+    report = BuildReport(warnings=problems)
+    env = RenderEnvironment(project, options.templates.resolve(), problems, warm=warm,
+                            keep_facts=options.keep_facts)  # fmt: skip
+    KEYS.start()
+    previous_records = previous.by_path() if previous else {}
+    manifest = Manifest(f"omnipress {__version__}", project.site.digest)
+    staged = InPlaceOutput(output) if in_place else StagedOutput(output)
+    try:
+        plan = RenderPlan(jobs, env, toolchain_digest(), previous_records, output, staged,
+                          max(1, options.jobs), progress, proofs)  # fmt: skip
+        records = plan.run(report)
+        if problems.errors:
+            raise ContentError(problems.items)
+        manifest.outputs = records + carry_over(options.only, jobs, previous_records,
+                                                output, staged)  # fmt: skip
+        write_site_files(env, manifest, staged)
+        manifest.blocks = {
+            b.id: {"digest": b.digest, "type": b.type, "path": rel(b.path, project.root)}
+            for b in project.blocks.values()
+        }
+        manifest.posts = {
+            p.slug: {"digest": p.digest, "path": rel(p.path, project.root)}
+            for p in project.posts.values()
+        }
+        manifest.campaigns = {
+            c.name: {"digest": c.digest, "posts": list(c.posts), "cta": c.cta}
+            for c in project.campaigns.values()
+        }
+        text = manifest.to_json()
+        staged.write(MANIFEST_NAME, text.encode("utf-8"))
+        if not report.built and unchanged_output(output, staged, manifest):
+            staged.discard()  # nothing to do: output/ is left exactly as it was
+        else:
+            staged.commit(delete_in_background)
+    except BaseException:
+        staged.discard()
+        raise
+    remember_written(text, manifest)
+    KEYS.next_build()
+    report.manifest = manifest
+    report.project = project
+    return report
+
+
+def updatable_in_place(
+    output: Path, previous: Manifest | None, jobs: list[Job], project: Project, only: str | None
+) -> bool:
+    """Can this build update output/ in place (:class:`InPlaceOutput`)? Only when it makes
+    exactly the files the previous build made, so that no file is left over or added: the
+    same outputs, the same assets and index pages. Anything else stages a new tree."""
+    if only is not None or previous is None:
+        return False
+    try:
+        if not stat.S_ISDIR(os.lstat(output).st_mode):
+            return False
+    except OSError:
+        return False
+    site_files = {BLOG_ASSETS + "style.css", "index.html"}
+    site_files.update(BLOG_ASSETS + name for name in project.assets)
+    site_files.update(f"campaigns/{name}/index.html" for name in project.campaigns)
+    planned = {job.path for job in jobs}
+    return planned == {r.path for r in previous.outputs} and site_files == set(previous.files)
 
 
 def unchanged_output(output: Path, staged: StagedOutput, manifest: Manifest) -> bool:
@@ -362,6 +469,7 @@ class RenderPlan:
     outcomes: dict[int, Outcome] = field(default_factory=dict)
     rendered: set[int] = field(default_factory=set)  # the jobs rendered, not reused
     channel_templates: dict[str, str] = field(default_factory=dict)
+    _campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # post -> names
 
     def run(self, report: BuildReport) -> list[OutputRecord]:
         inputs = Inputs(self.env.project, self.env.templates)
@@ -452,14 +560,17 @@ class RenderPlan:
         return records
 
     def record(self, job: Job, outcome: Outcome, root: Path) -> OutputRecord:
+        kept = self.kept_record(job, outcome)
+        if kept is not None:
+            return kept
         project = self.env.project
-        return OutputRecord(
+        made = OutputRecord(
             path=job.path,
             sha256=outcome.sha256,
             channel=job.channel.name,
             post=job.post.slug,
             campaign=job.campaign.name if job.campaign else None,
-            campaigns=tuple(sorted(c.name for c in project.campaigns_of(job.post.slug))),
+            campaigns=self.campaigns_of(job.post.slug),
             blocks=outcome.blocks,
             post_digest=job.post.digest,
             templates_digest=self.channel_templates[job.channel.name],
@@ -478,6 +589,35 @@ class RenderPlan:
                 if c.removed
             },
         )
+        KEYS.keep(made, self.toolchain, project.site.digest)
+        return made
+
+    def kept_record(self, job: Job, outcome: Outcome) -> OutputRecord | None:
+        """The previous record of a reused output, when the new one would equal it field for
+        field: the same object then stands for it (see :class:`RecordKeys`). Only a record
+        without warnings or cleaning, whose round trip is not worth proving here."""
+        record = outcome.record
+        if record is None or record.warnings or record.cleaning:
+            return None
+        approval = job.approval.to_dict() if job.approval is not None else None
+        campaign = job.campaign.name if job.campaign else None
+        same = (
+            record.path == job.path
+            and record.channel == job.channel.name
+            and record.post == job.post.slug
+            and record.campaign == campaign
+            and record.post_digest == job.post.digest
+            and record.templates_digest == self.channel_templates[job.channel.name]
+            and record.approval == approval
+            and record.campaigns == self.campaigns_of(job.post.slug)
+        )
+        return record if same else None
+
+    def campaigns_of(self, slug: str) -> tuple[str, ...]:
+        if slug not in self._campaigns:
+            campaigns = self.env.project.campaigns_of(slug)
+            self._campaigns[slug] = tuple(sorted(c.name for c in campaigns))
+        return self._campaigns[slug]
 
 
 def carry_over(

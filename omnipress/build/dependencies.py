@@ -21,6 +21,7 @@ import importlib.metadata
 import itertools
 import os
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -184,7 +185,18 @@ class Inputs:
     def unchanged(self, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
         """Does every input of a record still hash as recorded? Asked for every output of
         the library by every build and ``check``, with the same (name, hash) pairs over and
-        over (a shared block, the templates): each pair is answered once."""
+        over (a shared block, the templates): each pair is answered once, and a record found
+        unchanged by an earlier build or check of this process stays so until one of its
+        inputs changes (:class:`UnchangedRecords`)."""
+        with UNCHANGED.lock:
+            if UNCHANGED.knows(self, blocks, depends):
+                return True
+            answer = self._unchanged(blocks, depends)
+            if answer:
+                UNCHANGED.remember(self, blocks, depends)
+            return answer
+
+    def _unchanged(self, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
         answers = self._answers
         for name, recorded in itertools.chain(
             ((f"block:{b}", d) for b, d in blocks.items()), depends.items()
@@ -215,6 +227,126 @@ class Inputs:
         return self._approval_states[sources]
 
 
+FILE_KINDS = ("content:", "templates:", "file:")
+"""Inputs read from the disk: their hashes are taken again, not looked up in the project."""
+
+
+@dataclass
+class Basis:
+    """The inputs' values that :class:`UnchangedRecords`' answers were given against."""
+
+    content: Path
+    templates: Path
+    items: dict[str, dict[str, str]]  # "block:" / "post:" / "campaign:" -> name -> digest
+    assets: str | None
+    files: dict[str, str | None]  # each file input a remembered record names -> its hash
+    approvals: Any  # (required roles, log entries), or None when approvals are off
+    approval_hashes: Mapping[str, str]
+
+
+class UnchangedRecords:
+    """Which records were found unchanged (every input hashing as recorded), kept between
+    the builds and checks of one long-lived process (the preview), with an inverted index
+    from each input's name to the records that name it.
+
+    A save changes a post or a block; the 2,500 records whose inputs it did not touch were
+    unchanged before and still are. So each :class:`Inputs` first works out which input
+    names changed since the values the answers were given against (its project's posts,
+    blocks and campaigns compared by hash; every file input hashed again; the approvals'
+    roles, log and sources' hashes), forgets the records that name any of them (through the
+    index), and answers the others at once. Anything it cannot compare (another content or
+    templates folder, other roles or another approvals log) forgets everything. Records are
+    known by identity (the very ``blocks`` and ``depends`` mappings, which a frozen record
+    never changes), so an equal but distinct record is simply worked out again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.basis: Basis | None = None
+        self.synced: Inputs | None = None  # the Inputs the answers hold for now
+        self.records: dict[int, tuple[Mapping[str, str], Mapping[str, str]]] = {}
+        self.index: dict[str, set[int]] = {}
+
+    def knows(self, inputs: Inputs, blocks: Mapping[str, str], depends: Mapping[str, str]) -> bool:
+        if self.synced is not inputs:
+            self.sync(inputs)
+        known = self.records.get(id(depends))
+        return known is not None and known[0] is blocks and known[1] is depends
+
+    def remember(
+        self, inputs: Inputs, blocks: Mapping[str, str], depends: Mapping[str, str]
+    ) -> None:
+        basis = self.basis
+        assert basis is not None and self.synced is inputs
+        names = [*(f"block:{b}" for b in blocks), *depends]
+        for name in names:
+            if name.startswith(FILE_KINDS) and name not in basis.files:
+                basis.files[name] = inputs.digest(name)
+            self.index.setdefault(name, set()).add(id(depends))
+        self.records[id(depends)] = (blocks, depends)
+
+    def forget(self) -> None:
+        self.basis, self.records, self.index = None, {}, {}
+
+    def sync(self, inputs: Inputs) -> None:
+        """Bring the answers to ``inputs``' values: forget what any changed input names."""
+        new = basis_of(inputs)
+        old = self.basis
+        self.synced = inputs
+        if old is None or (old.content, old.templates, old.approvals) != (
+            new.content,
+            new.templates,
+            new.approvals,
+        ):
+            self.forget()
+            self.basis = new
+            return
+        changed: set[str] = set()
+        for prefix, now in new.items.items():
+            before = old.items[prefix]
+            moved = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
+            changed.update(prefix + k for k in moved)
+            if moved:
+                changed.add("all:" + prefix.rstrip(":") + "s")
+        if old.assets != new.assets:
+            changed.add("all:assets")
+        for name, digest in old.files.items():
+            now_digest = inputs.digest(name)
+            new.files[name] = now_digest
+            if now_digest != digest:
+                changed.add(name)
+        hashes = old.approval_hashes, new.approval_hashes
+        changed.update(k for k in hashes[0].keys() | hashes[1].keys()
+                       if hashes[0].get(k) != hashes[1].get(k))  # fmt: skip
+        for name in changed:
+            for gone in self.index.pop(name, ()):
+                self.records.pop(gone, None)
+        self.basis = new
+
+
+def basis_of(inputs: Inputs) -> Basis:
+    project = inputs.project
+    approvals = project.approvals
+    book = approvals.book if approvals is not None else None
+    return Basis(
+        inputs.content,
+        inputs.templates,
+        {
+            "block:": {k: b.digest for k, b in project.blocks.items()},
+            "post:": {k: p.digest for k, p in project.posts.items()},
+            "campaign:": {k: c.digest for k, c in project.campaigns.items()},
+        },
+        inputs.collection("assets"),
+        {},
+        None
+        if approvals is None
+        else (approvals.required, book.entries if book is not None else None),
+        dict(approvals.hashes) if approvals is not None else {},
+    )
+
+
+UNCHANGED = UnchangedRecords()
+
+
 @dataclass
 class Outcome:
     """One rendered output and what it was made from."""
@@ -227,9 +359,10 @@ class Outcome:
     cleaning: dict[Path, Cleaning] = field(default_factory=dict)
     notices: list[Problem] = field(default_factory=list)  # about the process, not the output
     key: str = ""  # known already when reused
-    previous: tuple[Path, tuple[int, int]] | None = None  # reused: the file, (device, inode)
+    previous: tuple[str, tuple[int, int]] | None = None  # reused: the file, (device, inode)
     # rendered with ``keep_facts``: what the channel's read-back gives for ``data`` (check/seed)
     facts: Any = None
+    record: Any = None  # reused: the previous build's OutputRecord it was proved by
 
 
 def render_recorded(job: Job, env: RenderEnvironment, inputs: Inputs) -> Outcome:

@@ -83,6 +83,18 @@ class Manifest:
         def line(value: Any) -> str:
             return json.dumps(value, ensure_ascii=False)
 
+        def record_line(record: OutputRecord) -> str:
+            known = lines.get(id(record))
+            if known is not None and known[0] is record:  # the very object: frozen, so same
+                return known[1]
+            return line(_record(record))
+
+        lines = _record_lines
+        ordered = sorted(self.outputs, key=lambda r: r.path)
+        written = [record_line(r) for r in ordered]
+        lines.clear()  # only this manifest's: a record dropped from it is let go
+        lines.update((id(r), (r, text)) for r, text in zip(ordered, written, strict=True))
+
         def block(opening: str, closing: str, lines: list[str]) -> str:
             if not lines:
                 return opening + closing
@@ -95,9 +107,7 @@ class Manifest:
             "format": line(FORMAT_VERSION),
             "generator": line(self.generator),
             "site_digest": line(self.site_digest),
-            "outputs": block(
-                "[", "]", [line(_record(r)) for r in sorted(self.outputs, key=lambda r: r.path)]
-            ),
+            "outputs": block("[", "]", written),
             "blocks": mapping(self.blocks),
             "posts": mapping(self.posts),
             "campaigns": mapping(self.campaigns),
@@ -110,7 +120,7 @@ class Manifest:
         """A manifest of its own (its lists and mappings may be changed by the caller); the
         same text is parsed once: a preview's save reads it in the build, its output guard
         and ``check``, each a tenth of a second at 2,500 outputs."""
-        parsed = _parsed(text)
+        parsed = _written.get(text) or _parsed(text)
         return replace(parsed, outputs=list(parsed.outputs), blocks=dict(parsed.blocks),
                        posts=dict(parsed.posts), campaigns=dict(parsed.campaigns),
                        files=dict(parsed.files))  # fmt: skip
@@ -141,6 +151,26 @@ class Manifest:
 
     def by_path(self) -> dict[str, OutputRecord]:
         return {r.path: r for r in self.outputs}
+
+
+_record_lines: dict[int, tuple[OutputRecord, str]] = {}
+"""id -> (record, its JSON line) of the last manifest written: a preview's save writes the
+same records again but the few it rendered (the record is kept, so its id is not reused)."""
+
+_written: dict[str, Manifest] = {}
+"""The last manifest this process wrote, by its text (:func:`remember_written`)."""
+
+
+def remember_written(text: str, manifest: Manifest) -> None:
+    """The manifest whose JSON is ``text``, written by this process: the next reader of that
+    very text (the ``check`` after a preview's save, the next save's build) gets its records
+    without parsing 2,500 of them again, and the same record objects, which the build and
+    ``check`` use to recognise what they have already worked out (by identity: a record is
+    frozen). The text, compared whole, is the proof: any other byte parses afresh."""
+    _written.clear()
+    _written[text] = replace(manifest, outputs=list(manifest.outputs), blocks=dict(manifest.blocks),
+                             posts=dict(manifest.posts), campaigns=dict(manifest.campaigns),
+                             files=dict(manifest.files))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=2)

@@ -14,17 +14,24 @@ import fcntl
 import os
 import posixpath
 import shutil
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from omnipress.build.manifest import MANIFEST_NAME
+from omnipress.build.output_files import output_name, proof_status, read_output_file
 from omnipress.build.output_guard import is_build_output
 from omnipress.errors import ContentError, Problem, UsageError
 
 STAGING_MARK = ".omnipress-staging"
 """Put in every staging folder when it is made: a staging folder left by a killed build is
 deleted by the next one only if it holds this mark."""
+JOURNAL = ".omnipress-journal"
+"""In an update in place's staging folder (:class:`InPlaceOutput`), once every file is staged:
+the files to move into ``output/``, the manifest last. A build killed while it moved them is
+finished by the next (:func:`finish_update`): output/ holds the old build or the new one."""
 TRASH_MARK = ".omnipress-trash"
 """Put in a replaced output once it is renamed aside for deletion, for the same reason."""
 
@@ -79,6 +86,8 @@ def recover_interrupted_swap(output: Path) -> None:
         )
     for stale in staging_folders(output):
         if stale.is_dir() and not stale.is_symlink() and (stale / STAGING_MARK).is_file():
+            if (stale / JOURNAL).is_file():  # an update in place killed while it moved files
+                finish_update(output, stale)
             shutil.rmtree(stale, ignore_errors=True)
     for trash in trash_folders(output):  # a replaced output whose deletion was cut short
         ours = (trash / TRASH_MARK).is_file() or is_build_output(trash)  # marked, or empty
@@ -176,7 +185,7 @@ class StagedOutput:
             raise
         return target
 
-    def link(self, relative: str, source: Path, inode: tuple[int, int]) -> bool:
+    def link(self, relative: str, source: str, inode: tuple[int, int]) -> bool:
         """Put an unchanged file of the previous output in place without copying it: a hard
         link (the old tree is deleted after the swap, and nothing writes files in place).
         False, and nothing staged, unless the link is to the very file ``inode`` (device,
@@ -221,3 +230,121 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class NotInPlace(Exception):
+    """A file cannot be put in place without following a link or replacing a folder: the
+    build stages a whole new tree instead."""
+
+
+class InPlaceOutput(StagedOutput):
+    """An update of ``output/`` in place, for a build that renders a few outputs of many (a
+    preview's save): linking 2,500 unchanged files into a new tree and deleting the old one
+    costs more than the save's rendering. The files it writes are staged as in
+    :class:`StagedOutput` (nothing in ``output/`` changes until the build has succeeded);
+    the unchanged files stay where they are, proved to be the very files the build verified;
+    then each staged file is moved over its old self with a rename, the manifest last, after
+    a journal of the moves is written, so a build killed half-way is finished by the next.
+    Only the named files are ever replaced, each through real folders (no symbolic link is
+    followed, none replaced): anything else raises :class:`NotInPlace` before any move."""
+
+    def __init__(self, output: Path):
+        super().__init__(output)
+        self.pending: dict[str, None] = {}
+        self.folders: set[str] = set()  # in output/, found to be real folders
+
+    def write(self, relative: str, data: bytes) -> Path:
+        name = posixpath.normpath(relative.replace("\\", "/"))
+        self.check_target(name)
+        target = super().write(name, data)
+        self.pending[name] = None
+        return target
+
+    def check_target(self, name: str) -> None:
+        """Raise NotInPlace unless ``output/name`` can be replaced: every folder on the way
+        a real folder (each looked at without following it, from the top) or absent, and
+        the name itself anything but a folder."""
+        if output_name(name) is None:
+            raise NotInPlace(name)
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in self.folders:
+                continue
+            try:
+                info = os.lstat(self.output / folder)
+            except FileNotFoundError:
+                return  # made when the file is moved in, with what it holds
+            if not stat.S_ISDIR(info.st_mode):
+                raise NotInPlace(name)
+            self.folders.add(folder)
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(self.output / name).st_mode):
+                raise NotInPlace(name)
+
+    def link(self, relative: str, source: str, inode: tuple[int, int]) -> bool:
+        """The previous file stays in place: True if ``output/relative`` still is the very
+        file ``inode`` (device, inode) the caller verified, linked nowhere else."""
+        try:
+            info = proof_status(self.output, relative, self.folders)
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) == inode and info.st_nlink == 1
+
+    def commit(self, delete_in_background: bool = False) -> None:
+        """Move the staged files into output/ (those whose bytes are already there stay
+        unmoved, so their status, which proofs and ``check``'s replay read, is kept)."""
+        moves = []
+        for name in self.pending:
+            if name == MANIFEST_NAME:
+                continue
+            try:
+                same = read_output_file(self.output, name).data == (self.root / name).read_bytes()
+            except OSError:
+                same = False
+            if not same:
+                moves.append(name)
+        moves.append(MANIFEST_NAME)
+        journal = self.root / (JOURNAL + ".partial")
+        journal.write_text("\n".join(moves) + "\n", encoding="utf-8")
+        journal.rename(self.root / JOURNAL)  # whole or not there
+        finish_update(self.output, self.root, strict=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def finish_update(output: Path, staging: Path, strict: bool = False) -> None:
+    """Move into ``output/`` each file the journal of ``staging`` names that is still staged,
+    in the journal's order (the manifest last). A name whose folder in output/ is not a real
+    folder, or that is a folder, is left: nothing is ever written through a link. ``strict``
+    (the build itself, not a later recovery): such a file raises, so the build fails rather
+    than report files it did not write."""
+    try:
+        names = (staging / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for name in names:
+        source = staging / name
+        if not name or not source.is_file():
+            continue
+        *folders, filename = name.split("/")
+        flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            directory = os.open(output, flags)
+        except OSError:
+            if strict:
+                raise
+            return
+        try:
+            for folder in folders:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(folder, 0o755, dir_fd=directory)
+                inner = os.open(folder, flags, dir_fd=directory)
+                os.close(directory)
+                directory = inner
+            os.replace(source, filename, dst_dir_fd=directory)
+        except OSError:
+            if strict:
+                raise
+            continue
+        finally:
+            os.close(directory)

@@ -8,11 +8,14 @@ finds); the build records what the render actually read, and a test holds the tw
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 from omnipress.channels.base import Job
 from omnipress.content.approvals import ApprovalState, source_name
-from omnipress.content.model import Project
+from omnipress.content.model import Block, Project
 from omnipress.content.resolve import closure, effective_cta, post_texts, references_in
 from omnipress.content.schema import section_blocks
 
@@ -36,6 +39,113 @@ def everything_named(project: Project, job: Job) -> tuple[str, ...]:
     if project.site.boilerplate:
         roots.append(project.site.boilerplate)
     return tuple(closure(project, roots, job.channel.name))
+
+
+class ApprovalPlans:
+    """Each output's approval state, planned again on every save of a preview (the sources of
+    2,500 outputs, each found from its post's references: a twentieth of a second) although a
+    save changes few of them. The state of an output is that of its sources: the same post
+    object, the same block objects (a source file read again is another object), under the
+    same roles, approvals log and site, have the same state. So a job whose post, campaign
+    and every block source are the very objects of the last plan keeps that plan's state;
+    any other change (a block added or removed, another log, another site) plans afresh."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.project: Project | None = None
+        self.jobs: dict[str, tuple[Job, tuple[str, ...]]] = {}
+        self.previous: dict[str, tuple[Job, tuple[str, ...]]] = {}
+
+    def plan(self, project: Project, jobs: list[Job]) -> list[Job]:
+        """The jobs of one plan of the whole project, with their states; one plan at a time
+        (the preview's pages plan in other threads: they plan without this memo)."""
+        with self.lock:
+            self.start(project)
+            return [self.approved(project, job) for job in jobs]
+
+    def start(self, project: Project) -> None:
+        last, self.project = self.project, project
+        self.previous, self.jobs = self.jobs, {}
+        if last is None or not comparable(last, project):
+            self.previous = {}
+        self.last = last
+
+    def approved(self, project: Project, job: Job) -> Job:
+        """The job with its approval state (unchanged when approvals are off)."""
+        approvals = project.approvals
+        if approvals is None or not approvals.on:
+            return job
+        kept = self.previous.get(job.path)
+        if kept is not None and self.same_sources(kept, job):
+            self.jobs[job.path] = kept
+            return kept[0]
+        consulted = Consulted(project.blocks)
+        sources = output_sources(replace(project, blocks=consulted), job)
+        planned = replace(job, approval=approvals.state_of(sources))
+        self.jobs[job.path] = (planned, tuple(consulted.seen))
+        return planned
+
+    def same_sources(self, kept: tuple[Job, tuple[str, ...]], job: Job) -> bool:
+        """Whether the job is the kept one's, made from the very blocks it looked at."""
+        old, consulted = kept
+        if old.post is not job.post or old.campaign is not job.campaign:
+            return False
+        if old.channel is not job.channel or self.last is None or self.project is None:
+            return False
+        before, now = self.last.blocks, self.project.blocks
+        return all(before.get(bid) is now.get(bid) for bid in consulted)
+
+
+class Consulted(dict[str, Block]):
+    """The project's blocks, noting every id looked up or tested (``seen``): what the sources
+    of an output were found from, the blocks of its closure and those it passed over."""
+
+    def __init__(self, blocks: Mapping[str, Block]):
+        super().__init__(blocks)
+        self.seen: dict[str, None] = {}
+
+    def __getitem__(self, key: str) -> Block:
+        self.seen[key] = None
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.seen[key] = None
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.seen[key] = None
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.seen.update(dict.fromkeys(super().keys()))  # looked at all of them
+        return super().__iter__()
+
+    def values(self) -> Any:
+        self.seen.update(dict.fromkeys(super().keys()))
+        return super().values()
+
+    def items(self) -> Any:
+        self.seen.update(dict.fromkeys(super().keys()))
+        return super().items()
+
+
+def comparable(last: Project, project: Project) -> bool:
+    """Whether one plan's states can stand for the next's: the same site, the same block
+    ids (a lookup that iterates them is not noted), the same roles and log."""
+    if last.root != project.root or last.site is not project.site:
+        return False
+    if last.blocks.keys() != project.blocks.keys():
+        return False
+    before, now = last.approvals, project.approvals
+    if before is None or now is None:
+        return before is now
+    books = before.book, now.book
+    logs = tuple(None if b is None else b.entries for b in books)
+    return before.required == now.required and logs[0] == logs[1]
+
+
+PLANS = ApprovalPlans()
 
 
 def state_of(project: Project, job: Job) -> ApprovalState | None:

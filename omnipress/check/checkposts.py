@@ -45,6 +45,7 @@ def check_posts(ctx: CheckContext, cache: CheckCache, jobs: int) -> tuple[int, l
     keys = {
         slug: post_key(ctx, slug, records[slug], users, templates, cache.checker) for slug in slugs
     }
+    RECORDS.next_check()
     verdicts: dict[str, PostVerdict] = {}
     for slug in slugs:
         cached = cache.verdict(slug, keys[slug], ctx.output)
@@ -138,7 +139,7 @@ def post_key(
     post = project.posts[slug]
     outputs = [
         [
-            vars(record),
+            RECORDS.digest(record),
             ctx.file_shas.get(record.path),  # the file as found: edited, missing, intact
             record.path in ctx.stale_outputs,
             inputs_now(ctx.inputs, record.blocks, record.depends),
@@ -158,6 +159,30 @@ def post_key(
         templates_key,
         checker,
     )
+
+
+class RecordDigests:
+    """The hash of each manifest record as a whole, for the posts' keys. A record is frozen:
+    the same object hashes the same, and a preview's ``check`` gets the very records its
+    build wrote (``manifest.remember_written``), all but the few a save rendered; hashing
+    each again (its JSON) was most of the posts' keys. Kept for the last check's records."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[OutputRecord, str]] = {}
+        self._next: dict[int, tuple[OutputRecord, str]] = {}
+
+    def digest(self, record: OutputRecord) -> str:
+        known = self._known.get(id(record))
+        if known is None or known[0] is not record:
+            known = (record, key_of(vars(record)))
+        self._next[id(record)] = known
+        return known[1]
+
+    def next_check(self) -> None:
+        self._known, self._next = self._next, {}
+
+
+RECORDS = RecordDigests()
 
 
 def users_of_blocks(ctx: CheckContext) -> dict[str, str]:

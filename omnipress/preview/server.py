@@ -371,8 +371,9 @@ class Preview:
         if self.verdicts is None:
             self.verdicts = CheckCache.load(cache_path(self.output), checker_digest())
         # each output's facts, for the check that follows: it then reads back only what
-        # the build reused, and only for a post whose key changed
-        options = dataclasses.replace(self.options, keep_facts=True)
+        # the build reused, and only for a post whose key changed; a save that changes a few
+        # outputs moves them into output/ rather than staging a whole new tree
+        options = dataclasses.replace(self.options, keep_facts=True, in_place=True)
         while True:
             try:
                 return build(options, project=project, warm=self.warm,
