@@ -301,3 +301,30 @@ def test_a_plan_keeps_only_the_approval_states_whose_sources_are_unchanged(
     fresh = [with_approval(project, replace(job, approval=None)) for job in planned]
     assert [job.approval for job in planned] == [job.approval for job in fresh]
     assert any(job.approval is not None and job.approval.draft for job in planned)
+
+
+def test_a_forgotten_record_leaves_no_trace_in_the_index(project_copy: Path) -> None:
+    """A record whose block changed is forgotten under every input it names, not only under
+    the block: the index of a preview running for days holds only records it still knows."""
+    from omnipress.build.builder import load_and_validate
+    from omnipress.build.dependencies import Inputs, UnchangedRecords
+    from omnipress.errors import Problems
+
+    content, templates = project_copy / "content", project_copy / "templates"
+    memo = UnchangedRecords()
+    before = Inputs(load_and_validate(content, Problems()), templates)
+    block, post = "stat-biometrics-disciplines", "post:cro-or-cdmo"
+    blocks, depends = {block: "a"}, {post: "b", "templates:pdf/onepager.html": "c"}
+    other_blocks, other_depends = {}, {post: "b"}
+    assert not memo.knows(before, blocks, depends)
+    memo.remember(before, blocks, depends)
+    memo.remember(before, other_blocks, other_depends)
+    assert memo.knows(before, blocks, depends)
+
+    shared_block(project_copy)
+    after = Inputs(load_and_validate(content, Problems()), templates)
+    assert not memo.knows(after, blocks, depends)  # its block changed
+    assert memo.knows(after, other_blocks, other_depends)  # the post did not
+    assert all(id(depends) not in ids for ids in memo.index.values())
+    assert "templates:pdf/onepager.html" not in memo.index
+    assert memo.index[post] == {id(other_depends)}

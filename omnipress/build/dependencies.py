@@ -319,8 +319,22 @@ class UnchangedRecords:
                        if hashes[0].get(k) != hashes[1].get(k))  # fmt: skip
         for name in changed:
             for gone in self.index.pop(name, ()):
-                self.records.pop(gone, None)
+                self.drop(gone)
         self.basis = new
+
+    def drop(self, key: int) -> None:
+        """Forget one record, and its id under every other input it names, so the index
+        holds only records still known however long the preview runs."""
+        record = self.records.pop(key, None)
+        if record is None:
+            return
+        blocks, depends = record
+        for name in (*(f"block:{b}" for b in blocks), *depends):
+            ids = self.index.get(name)
+            if ids is not None:
+                ids.discard(key)
+                if not ids:
+                    del self.index[name]
 
 
 def basis_of(inputs: Inputs) -> Basis:
