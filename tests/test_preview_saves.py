@@ -328,3 +328,17 @@ def test_a_forgotten_record_leaves_no_trace_in_the_index(project_copy: Path) -> 
     assert all(id(depends) not in ids for ids in memo.index.values())
     assert "templates:pdf/onepager.html" not in memo.index
     assert memo.index[post] == {id(other_depends)}
+
+
+def test_the_site_files_a_build_will_write_are_known_before_it(project_copy: Path) -> None:
+    """A save is updated in place only if it makes the last build's files; the names of the
+    site's own files are worked out beforehand, and must be exactly those a build writes."""
+    from omnipress.build.builder import load_and_validate, site_file_names
+    from omnipress.errors import Problems
+
+    content, templates = project_copy / "content", project_copy / "templates"
+    report = build(BuildOptions(content, templates, project_copy / "output"))
+    assert report.manifest is not None
+    project = load_and_validate(content, Problems())
+    assert project.campaigns and project.assets  # each kind of site file is there
+    assert site_file_names(project) == set(report.manifest.files)

@@ -62,6 +62,7 @@ WARM_IN_PROCESS_PER_WORKER = 4
 """With a warm engine, up to this many outputs per worker render in the building process:
 starting a worker costs about as much as rendering four or five one-pagers."""
 BLOG_STYLESHEET = "blog/style.css"
+BLOG_STYLESHEET_COPY = BLOG_ASSETS + "style.css"
 
 
 @dataclass(frozen=True)
@@ -425,11 +426,10 @@ def updatable_in_place(
             return False
     except OSError:
         return False
-    site_files = {BLOG_ASSETS + "style.css", "index.html"}
-    site_files.update(BLOG_ASSETS + name for name in project.assets)
-    site_files.update(f"campaigns/{name}/index.html" for name in project.campaigns)
     planned = {job.path for job in jobs}
-    return planned == {r.path for r in previous.outputs} and site_files == set(previous.files)
+    return planned == {r.path for r in previous.outputs} and site_file_names(project) == set(
+        previous.files
+    )
 
 
 def unchanged_output(output: Path, staged: StagedOutput, manifest: Manifest) -> bool:
@@ -645,10 +645,19 @@ def carry_over(
     return kept
 
 
+def site_file_names(project: Project) -> set[str]:
+    """What :func:`write_site_files` writes: known before a build, so that a preview's save
+    can tell it will make exactly the files of the last build."""
+    names = {BLOG_STYLESHEET_COPY, "index.html"}
+    names.update(BLOG_ASSETS + name for name in project.assets)
+    names.update(f"campaigns/{name}/index.html" for name in project.campaigns)
+    return names
+
+
 def write_site_files(env: RenderEnvironment, manifest: Manifest, staged: StagedOutput) -> None:
     """Blog assets, the campaign index pages and the top-level index."""
     files: dict[str, bytes] = {
-        BLOG_ASSETS + "style.css": (env.templates / BLOG_STYLESHEET).read_bytes(),
+        BLOG_STYLESHEET_COPY: (env.templates / BLOG_STYLESHEET).read_bytes(),
     }
     for name, path in env.project.assets.items():
         files[BLOG_ASSETS + name] = path.read_bytes()

@@ -22,14 +22,14 @@ import itertools
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from omnipress import __version__
 from omnipress.build.manifest import EXISTS, MISSING
-from omnipress.channels.recording import RecordingEnvironment
+from omnipress.channels.recording import Recording, RecordingEnvironment
 from omnipress.content.model import Project, digest_of
 from omnipress.errors import Problem, Problems
 from omnipress.text.markup import Cleaning
@@ -47,52 +47,6 @@ HARFBUZZ_SUBSET = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib",
 FONT_DIRECTORIES = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts",
                     "~/.fonts", "/Library/Fonts", "/System/Library/Fonts",
                     "~/Library/Fonts")  # fmt: skip
-
-V = TypeVar("V")
-
-
-class Recording(dict[str, V]):
-    """A dict that remembers which keys were read, which were only tested with ``in``, and
-    whether anyone looked at all of it (iterated, counted)."""
-
-    def __init__(self, data: Mapping[str, V]):
-        super().__init__(data)
-        self.read: dict[str, None] = {}
-        self.probed: dict[str, None] = {}
-        self.everything = False
-
-    def __getitem__(self, key: str) -> V:
-        self.read[key] = None
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read[key] = None
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            self.probed[key] = None
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[str]:
-        self.everything = True
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self.everything = True
-        return super().__len__()
-
-    def keys(self) -> Any:
-        self.everything = True
-        return super().keys()
-
-    def values(self) -> Any:
-        self.everything = True
-        return super().values()
-
-    def items(self) -> Any:
-        self.everything = True
-        return super().items()
 
 
 def file_digest(path: Path) -> str | None:

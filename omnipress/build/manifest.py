@@ -120,10 +120,7 @@ class Manifest:
         """A manifest of its own (its lists and mappings may be changed by the caller); the
         same text is parsed once: a preview's save reads it in the build, its output guard
         and ``check``, each a tenth of a second at 2,500 outputs."""
-        parsed = _written.get(text) or _parsed(text)
-        return replace(parsed, outputs=list(parsed.outputs), blocks=dict(parsed.blocks),
-                       posts=dict(parsed.posts), campaigns=dict(parsed.campaigns),
-                       files=dict(parsed.files))  # fmt: skip
+        return _copy(_written.get(text) or _parsed(text))
 
     @classmethod
     def parse(cls, text: str) -> Manifest:
@@ -168,9 +165,14 @@ def remember_written(text: str, manifest: Manifest) -> None:
     ``check`` use to recognise what they have already worked out (by identity: a record is
     frozen). The text, compared whole, is the proof: any other byte parses afresh."""
     _written.clear()
-    _written[text] = replace(manifest, outputs=list(manifest.outputs), blocks=dict(manifest.blocks),
-                             posts=dict(manifest.posts), campaigns=dict(manifest.campaigns),
-                             files=dict(manifest.files))  # fmt: skip
+    _written[text] = _copy(manifest)
+
+
+def _copy(manifest: Manifest) -> Manifest:
+    """The same records (frozen, shared) in lists and mappings of its own."""
+    return replace(manifest, outputs=list(manifest.outputs), blocks=dict(manifest.blocks),
+                   posts=dict(manifest.posts), campaigns=dict(manifest.campaigns),
+                   files=dict(manifest.files))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=2)

@@ -9,13 +9,12 @@ finds); the build records what the render actually read, and a test holds the tw
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
 
 from omnipress.channels.base import Job
+from omnipress.channels.recording import Recording
 from omnipress.content.approvals import ApprovalState, source_name
-from omnipress.content.model import Block, Project
+from omnipress.content.model import Project
 from omnipress.content.resolve import closure, effective_cta, post_texts, references_in
 from omnipress.content.schema import section_blocks
 
@@ -79,10 +78,11 @@ class ApprovalPlans:
         if kept is not None and self.same_sources(kept, job):
             self.jobs[job.path] = kept
             return kept[0]
-        consulted = Consulted(project.blocks)
+        # every block id looked up or tested: the blocks of its closure and those passed over
+        consulted = Recording(project.blocks)
         sources = output_sources(replace(project, blocks=consulted), job)
         planned = replace(job, approval=approvals.state_of(sources))
-        self.jobs[job.path] = (planned, tuple(consulted.seen))
+        self.jobs[job.path] = (planned, consulted.seen())
         return planned
 
     def same_sources(self, kept: tuple[Job, tuple[str, ...]], job: Job) -> bool:
@@ -94,40 +94,6 @@ class ApprovalPlans:
             return False
         before, now = self.last.blocks, self.project.blocks
         return all(before.get(bid) is now.get(bid) for bid in consulted)
-
-
-class Consulted(dict[str, Block]):
-    """The project's blocks, noting every id looked up or tested (``seen``): what the sources
-    of an output were found from, the blocks of its closure and those it passed over."""
-
-    def __init__(self, blocks: Mapping[str, Block]):
-        super().__init__(blocks)
-        self.seen: dict[str, None] = {}
-
-    def __getitem__(self, key: str) -> Block:
-        self.seen[key] = None
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.seen[key] = None
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            self.seen[key] = None
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[str]:
-        self.seen.update(dict.fromkeys(super().keys()))  # looked at all of them
-        return super().__iter__()
-
-    def values(self) -> Any:
-        self.seen.update(dict.fromkeys(super().keys()))
-        return super().values()
-
-    def items(self) -> Any:
-        self.seen.update(dict.fromkeys(super().keys()))
-        return super().items()
 
 
 def comparable(last: Project, project: Project) -> bool:
