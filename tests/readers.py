@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
@@ -40,3 +41,32 @@ def pdf_pages(path: Path) -> int:
 def linkedin_link(text: str) -> str:
     (link,) = re.findall(r"https?://\S+", text)
     return link
+
+
+class OpenedDocuments:
+    """Every document PDFium and pypdf open while installed: to prove what was not read."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        import io
+
+        import pypdf
+        import pypdfium2
+
+        self.opened: list[bytes] = []
+        pdfium_open, pypdf_open = pypdfium2.PdfDocument, pypdf.PdfReader
+
+        def pdfium(data: Any, *args: Any, **kwargs: Any) -> Any:
+            self.opened.append(bytes(data) if isinstance(data, (bytes, bytearray)) else b"")
+            return pdfium_open(data, *args, **kwargs)
+
+        def reader(stream: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(stream, io.BytesIO):
+                self.opened.append(stream.getvalue())
+            return pypdf_open(stream, *args, **kwargs)
+
+        monkeypatch.setattr(pypdfium2, "PdfDocument", pdfium)
+        monkeypatch.setattr(pypdf, "PdfReader", reader)
+
+    def any_of(self, files: list[Path]) -> list[str]:
+        """The files among ``files`` whose bytes were opened."""
+        return [str(path) for path in files if path.read_bytes() in self.opened]

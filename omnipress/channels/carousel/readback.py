@@ -17,14 +17,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts
+from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts, words
 
 
 @dataclass(frozen=True)
 class CarouselFacts:
     pages: int
     sizes: tuple[tuple[float, float], ...]  # each page's width and height in points
-    texts: tuple[str, ...]  # each slide's text
+    texts: tuple[str, ...]  # each slide's words, spacing collapsed
     smallest_px: float  # the smallest character drawn, in px at 1080 px width (0: no text)
     title: str
     lang: str | None
@@ -82,15 +82,8 @@ def _read_cached(_digest: str, data: bytes) -> CarouselFacts:
 
 
 def page_text(textpage: Any) -> str:
-    """One slide's text as PDFium reads it: line ends as ``\\n``, a line-end hyphen as ``-``."""
+    """One slide's words as PDFium reads them, spacing collapsed (the rules compare words, and
+    the build reads the same words from the layout: channels/drawn.py). PDFium's whole-page
+    range writes a line-end hyphen as U+FFFE (U+0002 by bounds): a real hyphen here."""
     text: str = textpage.get_text_range()
-    return text.replace("\r\n", "\n").replace("\x02", "-")
-
-
-def slide_texts(data: bytes) -> tuple[str, ...]:
-    """Each slide's text, as :func:`read_carousel` reads it: what the build's own facts of a
-    carousel take from its bytes (``render.built_facts``)."""
-    import pypdfium2
-
-    with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
-        return tuple(page_text(page.get_textpage()) for page in document)
+    return words(text.replace("\ufffe", "-").replace("\x02", "-"))

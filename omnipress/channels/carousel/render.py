@@ -15,9 +15,10 @@ from typing import Any
 from markupsafe import Markup
 
 from omnipress.channels.base import Channel, Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.carousel.readback import CarouselFacts, read_carousel, slide_texts
+from omnipress.channels.carousel.readback import CarouselFacts
 from omnipress.channels.carousel.settings import carousel_of
 from omnipress.channels.carousel.slides import SLIDE_TYPES, Slide, plan
+from omnipress.channels.drawn import drawn_words
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.linkedin.settings import linkedin_of
 from omnipress.channels.views import cta_view, post_view
@@ -121,7 +122,8 @@ def render_carousel(job: Job, env: RenderEnvironment) -> Rendered:
     data = engine.write(laid_out)
     facts = laid_out_facts(laid_out, data)
     report_rules(job, env, facts)
-    return Rendered(data, used, engine.files, built_facts(facts, data) if env.keep_facts else None)
+    kept = built_facts(facts, laid_out) if env.keep_facts else None
+    return Rendered(data, used, engine.files, kept)
 
 
 def laid_out_facts(documents: list[Any], data: bytes) -> CarouselFacts:
@@ -154,18 +156,16 @@ def laid_out_facts(documents: list[Any], data: bytes) -> CarouselFacts:
     )
 
 
-def built_facts(laid_out: CarouselFacts, data: bytes) -> CarouselFacts:
-    """What ``check`` reads back from ``data`` (:func:`read_carousel`), for its verdicts
+def built_facts(laid_out: CarouselFacts, documents: list[Any]) -> CarouselFacts:
+    """What ``check`` reads back from the file (:func:`read_carousel`), for its verdicts
     (check/seed.py): the layout's facts (the same as the file's, see :func:`laid_out_facts`)
-    with each slide's text read from the bytes by PDFium, as ``check`` reads it. Every font
-    is embedded: WeasyPrint embeds each font file (or draws a bitmap font as a Type 3 font in
-    the file). Reading the file back whole cost ~24 ms a carousel, mostly pypdf parsing its
-    structure and a Python loop over every character's size; this, the text's ~6 ms.
+    with each slide's words as the layout draws them, which are the words PDFium reads
+    (channels/drawn.py). Every font is embedded: WeasyPrint embeds each font file (or draws a
+    bitmap font as a Type 3 font in the file). Reading the file back whole cost ~24 ms a
+    carousel, mostly pypdf parsing its structure and a Python loop over every character's
+    size; its text alone, ~6 ms of PDFium loading its pages; the walk, under 1 ms.
     ``tests/test_carousel.py`` holds the two equal."""
-    try:
-        texts = slide_texts(data)
-    except Exception:  # unreadable: the reader says how, as check would
-        return read_carousel(data)
+    texts = tuple(drawn_words(page) for document in documents for page in document.pages)
     return replace(laid_out, texts=texts)
 
 

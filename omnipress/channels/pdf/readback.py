@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts
+from omnipress.channels.readback import PDFIUM_LOCK, unembedded_fonts, words
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class PdfFacts:
     """What a PDF says: page count, extracted text, document info, link targets."""
 
     pages: int
-    text: str
+    text: str  # its words, as PDFium extracts them, separated by single spaces
     metadata: dict[str, str]  # title, author, subject, keywords, creation_date
     links: tuple[str, ...]  # URI targets of link annotations, in page order
     other_annotations: int  # link annotations that are not URI actions (not clickable out)
@@ -82,28 +82,19 @@ _EVERYWHERE = (-1e6, -1e6, 1e6, 1e6)
 
 
 def _pdfium_text(data: bytes) -> tuple[int, str]:
-    """The page count and the text of every page, pages joined by a line break.
+    """The page count and the words of every page, in the order they are drawn.
 
-    PDFium ends lines with CRLF, and writes a hyphen that ends a line as U+0002 joined to the
-    next line's word. A line-end hyphen in these PDFs is always a real one (``submission-
-    ready``; a soft hyphen is drawn as U+2010), so it becomes ``-`` again. (PDFium also
-    spells out ligatures, ``ﬁ`` as ``fi``: the rules compare NFKC-folded text anyway.)
+    PDFium writes a hyphen that ends a line as U+0002 joined to the next line's word. A
+    line-end hyphen in these PDFs is always a real one (``submission-ready``; a soft hyphen
+    is drawn as U+2010), so it becomes ``-`` again. Spacing is not kept: the rules compare
+    words, and the build reads the same words from the layout (channels/drawn.py). (PDFium
+    also spells out ligatures, ``ﬁ`` as ``fi``: the rules compare NFKC-folded text anyway.)
     """
-    return pdfium_read(data)[:2]
-
-
-def pdfium_read(data: bytes) -> tuple[int, str, str]:
-    """:func:`_pdfium_text`, and the CreationDate property as PDFium reads it (``""``: none).
-
-    What the build's own facts of a one-pager take from its bytes (``render.built_facts``):
-    the one document PDFium opens for the text gives the date for nothing."""
     import pypdfium2
 
     with PDFIUM_LOCK, pypdfium2.PdfDocument(data) as document:
         texts = [page.get_textpage().get_text_bounded(*_EVERYWHERE) for page in document]
-        created = document.get_metadata_value("CreationDate")
-    text = "\n".join(texts).replace("\r\n", "\n").replace("\x02", "-")
-    return len(texts), text, created
+    return len(texts), words(" ".join(texts).replace("\x02", "-"))
 
 
 CID_CHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
