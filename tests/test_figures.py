@@ -37,6 +37,9 @@ def test_ignored_phrases_such_as_the_legal_line() -> None:
         "The full article: https://www.example.test/insights/po st-0008/",
         "Book call https://www.example.test/contact/1?utm_source=linkedin&utm_medium=docu\nment"
         "&utm_campaign=cam paign- 0",
+        # printed whole once and wrapped once: the whole copy cut out does not hide the other
+        "https://www.example.test/insights/post-0008/ then https://www.example.test/insights/"
+        "post- 0008/",
     ],
 )
 def test_an_address_wrapped_anywhere_on_a_slide_leaves_no_figure_behind(wrapped: str) -> None:
