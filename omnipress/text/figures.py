@@ -8,7 +8,9 @@ URLs, and numbers glued to letters (guideline names such as ICH E6(R3), product 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ FIGURE = re.compile(
     """,
     re.VERBOSE,
 )
+NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -42,27 +45,41 @@ class Figure:
     context: str  # the words around it, for the report
 
 
-@functools.lru_cache(maxsize=256)
-def _wrapped(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"\s*".join(re.escape(character) for character in "".join(phrase.split())))
-
-
 def without_phrases(text: str, phrases: Iterable[str]) -> str:
     """``text`` with each phrase cut out even where a line break split it anywhere: a PDF's
     text layer gives a long address wrapped on a slide as ``…/post- 0008/``, which would
-    otherwise leave ``0008`` behind as a figure.
-
-    The pattern that allows a break between any two characters costs ~1.5 ms to compile for
-    an address, and each post prints its own: it is made only for a phrase that is still
-    there, letters in order, once its unbroken copies are cut out (nearly always: none)."""
+    otherwise leave ``0008`` behind as a figure."""
     for phrase in phrases:
         whole = "".join(phrase.split())
-        if not whole:
-            continue
-        text = text.replace(phrase, " ")
-        if whole in "".join(text.split()):  # broken across a line somewhere
-            text = _wrapped(phrase).sub(" ", text)
+        if whole:
+            text = _cut_out(text, whole)
     return text
+
+
+def _cut_out(text: str, whole: str) -> str:
+    """``text`` without each copy of ``whole`` (which has no whitespace), whatever whitespace
+    falls inside it: found in the text without its whitespace, cut from the text itself.
+    (A pattern allowing a break between any two characters did the same, but costs ~1.5 ms
+    to compile for an address, and every post prints its own.)"""
+    squeezed = "".join(text.split())
+    start = squeezed.find(whole)
+    if start < 0:
+        return text
+    spans = [match.span() for match in NON_SPACE.finditer(text)]
+    ends = list(itertools.accumulate(end - begin for begin, end in spans))  # in ``squeezed``
+
+    def in_text(index: int) -> int:  # where ``squeezed[index]`` is in ``text``
+        word = bisect.bisect_right(ends, index)
+        begin, end = spans[word]
+        return begin + index - (ends[word] - (end - begin))
+
+    pieces, last = [], 0
+    while start >= 0:
+        end = start + len(whole)
+        pieces += [text[last : in_text(start)], " "]
+        last = in_text(end - 1) + 1
+        start = squeezed.find(whole, end)
+    return "".join(pieces) + text[last:]
 
 
 def _claims(text: str, ignore: Iterable[str]) -> str:
