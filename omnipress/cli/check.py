@@ -36,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="read every file back, even those whose verdict the last check remembers "
-        "(a fresh clone, such as CI, has no cache and always does)",
+        help="read every file back, even those whose verdict the last check or the build "
+        "remembers (the build judges its PDFs by what it drew; CI and publishing use this)",
     )
     parser.add_argument(
         "--release",
