@@ -34,10 +34,8 @@ LINE_END_HYPHEN = re.compile(r"-\n+")
 
 def drawn_words(page: Any) -> str:
     """The words of one laid-out page (a ``weasyprint.Page``), in drawing order."""
-    from weasyprint.stacking import StackingContext
-
     walk = _Walk()
-    walk.context(StackingContext.from_page(page._page_box))
+    walk.context(walk.stacking.from_page(page._page_box))
     return words(LINE_END_HYPHEN.sub("-", "".join(walk.parts)))
 
 
@@ -47,11 +45,14 @@ class _Walk:
     positioned layers."""
 
     def __init__(self) -> None:
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.stacking import StackingContext
+
+        self.boxes, self.stacking = boxes, StackingContext  # imported with the engine only
         self.parts: list[str] = []
 
     def context(self, context: Any) -> None:
-        from weasyprint.formatting_structure import boxes
-
+        boxes = self.boxes
         matrix = context.box.transformation_matrix
         if matrix is not None and not matrix.determinant:
             return  # squashed flat: WeasyPrint draws nothing of it
@@ -66,8 +67,7 @@ class _Walk:
             self.context(child)
 
     def blocks(self, blocks_and_cells: dict[Any, Any]) -> None:
-        from weasyprint.formatting_structure import boxes
-
+        boxes = self.boxes
         for block, nested in blocks_and_cells.items():
             if isinstance(block, boxes.ReplacedBox):
                 self.image(block)
@@ -77,10 +77,8 @@ class _Walk:
             self.blocks(nested)
 
     def inline(self, box: Any) -> None:
-        from weasyprint.formatting_structure import boxes
-        from weasyprint.stacking import StackingContext
-
-        if isinstance(box, StackingContext):  # an inline-block
+        boxes = self.boxes
+        if isinstance(box, self.stacking):  # an inline-block
             self.context(box)
         elif isinstance(box, (boxes.InlineBox, boxes.LineBox)):
             line = isinstance(box, boxes.LineBox)

@@ -56,13 +56,12 @@ class LaidOutFacts:
     """What ``check`` reads from a one-pager's page count and properties, known from the
     layout without reading the PDF back: WeasyPrint writes exactly these (Info's Title,
     Author = the authors joined, Subject = the description, Keywords joined; the catalog's
-    Lang; structure tags for a PDF/UA variant; the creation date)."""
+    Lang; structure tags for a PDF/UA variant)."""
 
     pages: int
     metadata: dict[str, str]
     lang: str | None
     tagged: bool
-    created: str = ""  # the CreationDate property as written, "D:20250202" ("": none)
 
     @classmethod
     def of(cls, layout: Layout) -> LaidOutFacts:
@@ -77,18 +76,18 @@ class LaidOutFacts:
             },
             lang=meta.lang or None,
             tagged=PDF_VARIANT.startswith("pdf/ua"),
-            created=pdf_date(meta.created),
         )
 
 
 def pdf_date(w3c: str | None) -> str:
-    """A W3C date (the page's ``dcterms.created``) as WeasyPrint writes it into the PDF."""
+    """A W3C date (the page's ``dcterms.created``) as WeasyPrint writes it into the PDF's
+    CreationDate ("D:20250202"; "": none)."""
     from weasyprint.pdf import _w3c_date_to_pdf
 
     return (_w3c_date_to_pdf(w3c, "created") or "") if w3c else ""
 
 
-def built_facts(layout: Layout, result: PdfResult) -> PdfFacts:
+def built_facts(layout: Layout, result: PdfResult, laid_out: LaidOutFacts) -> PdfFacts:
     """What ``check`` reads back from ``result.data`` (:func:`read_pdf`), for its verdicts
     (check/seed.py), known from what WeasyPrint wrote the file from instead of reading it:
     parsing its structure again with pypdf costs ~8 ms of pure Python a one-pager, and
@@ -112,11 +111,10 @@ def built_facts(layout: Layout, result: PdfResult) -> PdfFacts:
             links.append(target)
     if result.boxes or not boxes_reported():
         return read_pdf(result.data)
-    laid_out = LaidOutFacts.of(layout)
     return PdfFacts(
         pages=layout.pages,
         text=" ".join(filter(None, (drawn_words(page) for page in layout.document.pages))),
-        metadata={**laid_out.metadata, "creation_date": laid_out.created},
+        metadata={**laid_out.metadata, "creation_date": pdf_date(layout.document.metadata.created)},
         links=tuple(links),
         other_annotations=0,
         lang=laid_out.lang,
@@ -251,10 +249,11 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     warn_if_fonts_are_subset_slowly(env, engine)
     result = engine.write(layout)
     post = job.post
+    laid_out = LaidOutFacts.of(layout)
     report_rules(
         job,
         env,
-        LaidOutFacts.of(layout),
+        laid_out,
         {PDF_ONE_PAGE: f" (about {result.overflow_mm:.0f} mm too long)"},
     )
     if result.pages == 1 and result.fill < MIN_FILL:
@@ -283,7 +282,7 @@ def render_pdf(job: Job, env: RenderEnvironment) -> Rendered:
     if result.boxes:
         warn_boxes(env.problems, f"{job.channel.subject} {job.named}", env.project, post, used,
                    result.boxes, env.templates / TEMPLATE)  # fmt: skip
-    facts = built_facts(layout, result) if env.keep_facts else None
+    facts = built_facts(layout, result, laid_out) if env.keep_facts else None
     return Rendered(result.data, used, result.files, facts)
 
 
