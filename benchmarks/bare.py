@@ -1,18 +1,21 @@
 """The bare-library baselines: the same work done with the libraries alone, no omnipress.
 
     python benchmarks/bare.py text CONTENT OUTPUT      python-frontmatter + Markdown + Jinja
-    python benchmarks/bare.py pdf PAGES.json SAMPLE    one WeasyPrint process
+    python benchmarks/bare.py pdf PAGES.json OUTPUT    one WeasyPrint process
+    python benchmarks/bare.py sample PAGES.json N      layout vs write_pdf vs the build's engine
 
 The ``pdf`` baseline writes every one-pager, every carousel (each slide laid out on its own,
 the pages written as one PDF) and every social card (a PDF page rasterised by PDFium, saved
-as PNG by Pillow): the three WeasyPrint channels, so the build is compared with the same work.
+as PNG by Pillow) into OUTPUT: the three WeasyPrint channels, so the build is compared with
+the same work, files written included.
 
-Each prints one JSON object. Both are timed as the build is: a cold process, its imports and
-first renders included (the ``pdf`` process from the interpreter's start: it starts Python
-for both, as the build starts it once; ``text`` from its imports). Each also says what its
-start cost (``startup_cpu_seconds``: imports, the font configuration, the stylesheets) and
-what its loops cost alone, the first, cold, output of each kind included. Only after the
-timed work does ``pdf`` import omnipress, to compare its engine with the bare calls.
+``text`` and ``pdf`` print one JSON object each, and are timed by ``run.py`` as the build is:
+the whole process, from the interpreter's start to its exit (imports, first renders and the
+interpreter's teardown included). Each also says what its start cost
+(``startup_cpu_seconds``: imports, the font configuration, the stylesheets) and what its
+loops cost alone, the first, cold, output of each kind included. ``sample`` is a process of
+its own, untimed: it compares WeasyPrint's layout alone, its ``write_pdf`` and the build's
+engine on the same one-pagers, interleaved.
 """
 
 from __future__ import annotations
@@ -56,6 +59,23 @@ ONEPAGER = """<!DOCTYPE html>
 <aside class="cta-band"><a href="{{ cta.url }}">{{ cta.label }}</a>{{ cta_text }}</aside>
 </main></body></html>
 """
+SLIDE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{{ post.title }}</title></head>
+<body><section class="slide slide-{{ kind }}"><header class="brand">{{ site.name }}</header>
+{% if kind == "cover" %}<h1>{{ post.title }}</h1><p class="hook">{{ hook }}</p>
+{% elif kind == "summary" %}<p class="summary">{{ post.summary }}</p>
+{% elif kind == "cta" %}<p class="label">{{ cta.label }}</p>{{ cta_text }}
+<p class="url">{{ cta.url }}?utm_source=linkedin&amp;utm_medium=document</p>
+{% else %}{% if block.value %}<p class="value">{{ block.value }}</p>
+<p class="label">{{ block.label }}</p><p class="source">{{ block.source }}</p>{% endif %}
+{{ body }}{% endif %}<footer>{{ number }} / {{ count }}</footer></section></body></html>
+"""
+CARD = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{{ post.title }}</title></head>
+<body><div class="card"><p class="brand">{{ site.name }}</p>
+<h1 style="font-size: {{ size }}px">{{ post.title }}</h1>
+{% if stat %}<p class="stat">{{ stat.value }} {{ stat.label }}</p>{% endif %}</div></body></html>
+"""
 LINKEDIN = """{{ hook }}
 
 {{ body }}
@@ -85,6 +105,7 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
     }
     env = jinja2.Environment(autoescape=True)
     blog, onepager = env.from_string(BLOG), env.from_string(ONEPAGER)
+    slide, card = env.from_string(SLIDE), env.from_string(CARD)
     linkedin = jinja2.Environment(autoescape=False).from_string(LINKEDIN)
     converter = markdown.Markdown(extensions=EXTENSIONS)
 
@@ -94,7 +115,8 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
     def html(text: str) -> Markup:
         return Markup(converter.reset().convert(expand(text)))
 
-    counts = {"blog": 0, "pdf-html": 0, "linkedin": 0}
+    counts = {"blog": 0, "pdf-html": 0, "linkedin": 0, "slide-html": 0, "card-html": 0}
+    slides: list[str] = []  # the carousels' and cards' HTML, made as the build makes it
     pages: list[str] = []
     boilerplate = html(blocks[site["boilerplate"]].content)
     for path in sorted((content / "posts").glob("*.md")):
@@ -115,10 +137,25 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(page, encoding="utf-8")
                 counts["blog"] += 1
+                stat = blocks[meta["card"]["stat"]].metadata if meta.get("card") else None
+                slides.append(card.render(post=meta, site=site, size=72, stat=stat))
+                counts["card-html"] += 1
             shown = [html(blocks[b].content) for b in meta["pdf"]["blocks"]]
             pages.append(onepager.render(post=meta, blocks=shown, cta=cta, cta_text=cta_text,
                                          boilerplate=boilerplate))  # fmt: skip
             counts["pdf-html"] += 1
+            chosen = (meta.get("carousel") or {}).get("slides") or []
+            if chosen:
+                deck = [("cover", None, ""), ("summary", None, "")] + [
+                    ("block", blocks[b].metadata, html(blocks[b].content)) for b in chosen
+                ] + [("cta", None, "")]  # fmt: skip
+                for number, (kind, block, body) in enumerate(deck, 1):
+                    slides.append(slide.render(
+                        post=meta, site=site, kind=kind, hook=meta["linkedin"]["hook"],
+                        block=block or {}, body=body, cta=cta, cta_text=cta_text,
+                        number=number, count=len(deck),
+                    ))  # fmt: skip
+                    counts["slide-html"] += 1
             hashtags = " ".join("#" + tag for tag in meta["linkedin"]["hashtags"])
             text = linkedin.render(hook=meta["linkedin"]["hook"], slug=slug, cta=cta,
                                    body=expand(meta["linkedin"]["body"]),
@@ -136,13 +173,51 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
     }
 
 
-def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
-    """Every one-pager, carousel and card, from a cold process as the build writes them; then,
-    outside that timing, layout only vs write_pdf vs the build's own engine on a sample,
-    interleaved so that machine noise hits all three alike."""
+def bare_pdf(pages_file: Path, output: Path) -> dict[str, Any]:
+    """Every one-pager, carousel and card, from a cold process as the build writes them."""
     data = json.loads(pages_file.read_text(encoding="utf-8"))
     content, templates, pages = Path(data["content"]), Path(data["templates"]), data["pages"]
     settings = data["settings"]  # the channels' stylesheets and variants, read by run.py
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(filename=str(templates / settings["pdf_css"]), font_config=fonts)
+    base = str(content) + "/"
+    variant = settings["pdf_variant"]
+    decks, cards = data.get("decks", []), data.get("cards", [])
+    visual = BareVisual(templates, base, fonts, weasyprint, settings, output)
+    for folder in ("pdf", "carousel", "card"):
+        (output / folder).mkdir(parents=True, exist_ok=True)
+    startup_cpu = time.process_time()  # since the interpreter started
+    started, cpu = time.perf_counter(), time.process_time()
+    for number, html in enumerate(pages):
+        pdf = weasyprint.HTML(string=html, base_url=base).write_pdf(
+            stylesheets=[css], font_config=fonts, pdf_variant=variant
+        )
+        (output / "pdf" / f"{number}.pdf").write_bytes(pdf)
+    total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+    figures = visual.run(decks, cards)
+    return {
+        "seconds": time.perf_counter() - LOADED_WALL + LOADED_CPU,
+        "cpu_seconds": time.process_time(),
+        "startup_cpu_seconds": startup_cpu,
+        "onepager_seconds": total,
+        "onepager_cpu_seconds": total_cpu,
+        **figures,
+        "pdfs": len(pages),
+        "per_pdf": total / len(pages),
+    }
+
+
+def bare_sample(pages_file: Path, sample: int) -> dict[str, Any]:
+    """Layout only vs write_pdf vs the build's own engine on a sample of the one-pagers,
+    interleaved so that machine noise hits all three alike."""
+    data = json.loads(pages_file.read_text(encoding="utf-8"))
+    content, templates, pages = Path(data["content"]), Path(data["templates"]), data["pages"]
+    settings = data["settings"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import weasyprint
@@ -165,24 +240,14 @@ def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
     def layout(html: str) -> Any:
         return document(html).render(stylesheets=[css], font_config=fonts, pdf_variant=variant)
 
-    decks, cards = data.get("decks", []), data.get("cards", [])
-    visual = BareVisual(templates, base, fonts, weasyprint, settings)
-    startup_cpu = time.process_time()  # since the interpreter started
-    started, cpu = time.perf_counter(), time.process_time()
-    for html in pages:
-        write(html)
-    total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
-    figures = visual.run(decks, cards)
-    cold_cpu = time.process_time()
-    cold_wall = time.perf_counter() - LOADED_WALL + LOADED_CPU
-
-    timings: dict[str, float] = {"layout": 0.0, "write_pdf": 0.0, "engine": 0.0}
-    cpu_timings = dict(timings)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from omnipress.channels.pdf.render import PdfEngine
 
     engine = PdfEngine(content, templates)
-    engine.render(pages[0])  # warm up, untimed
+    for warm_up in (layout, write, engine.render):  # untimed: each one's first call is cold
+        warm_up(pages[0])
+    timings: dict[str, float] = {"layout": 0.0, "write_pdf": 0.0, "engine": 0.0}
+    cpu_timings = dict(timings)
     functions = {"layout": layout, "write_pdf": write, "engine": engine.render}
     chosen = pages[:: max(1, len(pages) // sample)][:sample]
     for number, html in enumerate(chosen):
@@ -193,14 +258,6 @@ def bare_pdf(pages_file: Path, sample: int) -> dict[str, Any]:
             timings[name] += time.perf_counter() - begin
             cpu_timings[name] += time.process_time() - begin_cpu
     return {
-        "seconds": cold_wall,
-        "cpu_seconds": cold_cpu,
-        "startup_cpu_seconds": startup_cpu,
-        "onepager_seconds": total,
-        "onepager_cpu_seconds": total_cpu,
-        **figures,
-        "pdfs": len(pages),
-        "per_pdf": total / len(pages),
         "sample": len(chosen),
         "per_pdf_sample": {name: value / len(chosen) for name, value in timings.items()},
         "per_pdf_sample_cpu": {name: value / len(chosen) for name, value in cpu_timings.items()},
@@ -212,11 +269,11 @@ class BareVisual:
     output written as the build writes it (the first of each kind cold, as in the build)."""
 
     def __init__(self, templates: Path, base: str, fonts: Any, weasyprint: Any,
-                 settings: dict[str, Any]):  # fmt: skip
+                 settings: dict[str, Any], output: Path):  # fmt: skip
         import pypdfium2
 
         self.pdfium, self.weasyprint, self.fonts, self.base = pypdfium2, weasyprint, fonts, base
-        self.settings = settings
+        self.settings, self.output = settings, output
         self.deck_css = weasyprint.CSS(
             filename=str(templates / settings["carousel_css"]), font_config=fonts
         )
@@ -251,10 +308,11 @@ class BareVisual:
 
     def run(self, decks: list[list[str]], cards: list[str]) -> dict[str, Any]:
         figures: dict[str, Any] = {"carousels": len(decks), "cards": len(cards)}
-        for name, work, items in (("carousel", self.deck, decks), ("card", self.card, cards)):
+        kinds = (("carousel", self.deck, decks, "pdf"), ("card", self.card, cards, "png"))
+        for name, work, items, suffix in kinds:
             started, cpu = time.perf_counter(), time.process_time()
-            for item in items:
-                work(item)  # type: ignore[operator]
+            for number, item in enumerate(items):
+                (self.output / name / f"{number}.{suffix}").write_bytes(work(item))  # type: ignore[operator]
             figures[f"{name}_seconds"] = time.perf_counter() - started
             figures[f"{name}_cpu_seconds"] = time.process_time() - cpu
         return figures
@@ -263,6 +321,8 @@ class BareVisual:
 if __name__ == "__main__":
     if sys.argv[1] == "text":
         result = bare_text(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "pdf":
+        result = bare_pdf(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
-        result = bare_pdf(Path(sys.argv[2]), int(sys.argv[3]))
+        result = bare_sample(Path(sys.argv[2]), int(sys.argv[3]))
     print(json.dumps(result))

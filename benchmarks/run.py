@@ -11,15 +11,16 @@ verdicts) and again with no cache (every file read back), a no-op rebuild, `chec
 it (the cache's case), a
 rebuild after editing one block used by k posts (and whether exactly its dependants were
 rebuilt), peak memory, and the bare-library baselines (benchmarks/bare.py): Markdown +
-python-frontmatter + Jinja writing the HTML and text, and one WeasyPrint process writing
-the same one-pagers, carousels and cards, each timed as the build is, as a cold process with
-its imports and start (also given apart), plus WeasyPrint's layout-only time for a sample of
-the one-pagers. The 1-job build and the baselines run in turn for --rounds rounds and the
-fastest of each is compared. Last, the live preview (benchmarks/preview.py) on a copy of the
-same corpus: the state endpoint during its full first build, --saves post saves, a block used
-by ~25 posts, a template, and its memory; issue 10's preview targets beside the build's.
-Run by hand; the figures depend on the machine and on whatever else it is doing (the load is
-recorded).
+python-frontmatter + Jinja writing the HTML and text (and making the HTML of every one-pager,
+slide and card, as the build does), and one WeasyPrint process writing the same one-pagers,
+carousels and cards to files, each timed as the build is: the whole process, from the
+interpreter's start to its exit (its imports and start also given apart); plus WeasyPrint's
+layout-only time for a sample of the one-pagers, in a process of its own. The 1-job build
+and the baselines run in turn for --rounds rounds and the fastest of each is compared.
+Last, the live preview (benchmarks/preview.py) on a copy of the same corpus: the state
+endpoint during its full first build, --saves post saves, a block used by ~25 posts, a
+template, and its memory; issue 10's preview targets beside the build's. Run by hand; the
+figures depend on the machine and on whatever else it is doing (the load is recorded).
 """
 
 from __future__ import annotations
@@ -255,15 +256,21 @@ def pdf_pages(corpus: Corpus, path: Path) -> int:
 
 def paired(rounds: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]) -> list[float]:
     """Each round's 1-job build CPU ÷ the baselines' CPU in the same round."""
-    return [b["cpu"] / (t["cpu_seconds"] + p["cpu_seconds"]) for b, t, p in rounds]
+    return [b["cpu"] / (t["process_cpu"] + p["process_cpu"]) for b, t, p in rounds]
 
 
 def bare(*arguments: str) -> dict[str, Any]:
+    """A baseline in a process of its own, timed as a build is: the whole process, from the
+    interpreter's start to its exit (``process_cpu``, ``process_wall``); what it says of its
+    own parts beside."""
+    started, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run([sys.executable, str(HERE / "bare.py"), *arguments], cwd=ROOT,
                             capture_output=True, text=True)  # fmt: skip
+    wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"baseline failed:\n{result.stderr}")
     data: dict[str, Any] = json.loads(result.stdout)
+    data["process_wall"], data["process_cpu"] = wall, children_cpu() - cpu
     return data
 
 
@@ -295,13 +302,15 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         text_r = bare("text", str(corpus.content), str(work / f"bare-{number}"))
         step(f"round {number}/{args.rounds}: bare WeasyPrint from cold: {pages} one-pagers, "
              "the carousels, the cards")  # fmt: skip
-        pdf_r = bare("pdf", str(work / "pages.json"), str(args.sample))
+        pdf_r = bare("pdf", str(work / "pages.json"), str(work / f"bare-pdf-{number}"))
         rounds.append((build_1, text_r, pdf_r))
     one = min((r[0] for r in rounds), key=lambda result: result["cpu"])
     text, pdf = min(
         ((r[1], r[2]) for r in rounds),
-        key=lambda pair: pair[0]["cpu_seconds"] + pair[1]["cpu_seconds"],
+        key=lambda pair: pair[0]["process_cpu"] + pair[1]["process_cpu"],
     )
+    step(f"WeasyPrint's layout, write_pdf and the build's engine on {args.sample} one-pagers")
+    sampled = bare("sample", str(work / "pages.json"), str(args.sample))
     shutil.copytree(work / "output-1-1", work / "output-1")
     step(f"full build, {args.jobs} jobs")
     many = timed_build(corpus, work / "output-n", args.jobs)
@@ -323,9 +332,9 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                     encoding="utf-8")  # fmt: skip
     step(f"rebuild after editing {block} (used by {users} posts)")
     edit = timed_build(corpus, work / "output-n", args.jobs)
-    sample, sample_cpu = pdf["per_pdf_sample"], pdf["per_pdf_sample_cpu"]
-    bare_total = text["seconds"] + pdf["seconds"]
-    bare_cpu = text["cpu_seconds"] + pdf["cpu_seconds"]
+    sample, sample_cpu = sampled["per_pdf_sample"], sampled["per_pdf_sample_cpu"]
+    bare_total = text["process_wall"] + pdf["process_wall"]
+    bare_cpu = text["process_cpu"] + pdf["process_cpu"]
     bare_startup = text["startup_cpu_seconds"] + pdf["startup_cpu_seconds"]
     outputs = len(one["built"])
     ratios = {
@@ -373,8 +382,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             {
                 "full_1_job": {"wall": r[0]["wall"], "cpu": r[0]["cpu"]},
                 "bare_total": {
-                    "wall": r[1]["seconds"] + r[2]["seconds"],
-                    "cpu": r[1]["cpu_seconds"] + r[2]["cpu_seconds"],
+                    "wall": r[1]["process_wall"] + r[2]["process_wall"],
+                    "cpu": r[1]["process_cpu"] + r[2]["process_cpu"],
                 },
                 "build_vs_bare_cpu": ratio,
             }
@@ -388,8 +397,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "noop": noop["wall"],
             "noop_inside_build": noop["build_seconds"],
             "one_block_edit": edit["wall"],
-            "bare_text": text["seconds"],
-            "bare_pdf": pdf["seconds"],
+            "bare_text": text["process_wall"],
+            "bare_pdf": pdf["process_wall"],
             "bare_total": bare_total,
         },
         "cpu_seconds": {
@@ -397,8 +406,12 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "full_n_jobs": many["cpu"],
             "full_n_jobs_without_seeding": plain["cpu"],
             "noop": noop["cpu"],
-            "bare_text": text["cpu_seconds"],
-            "bare_pdf": pdf["cpu_seconds"],
+            "bare_text": text["process_cpu"],
+            "bare_pdf": pdf["process_cpu"],
+            # what each said of itself, up to the end of its work (its teardown not counted:
+            # how the baselines were measured before session 20)
+            "bare_text_in_process": text["cpu_seconds"],
+            "bare_pdf_in_process": pdf["cpu_seconds"],
             "bare_onepagers": pdf.get("onepager_cpu_seconds"),
             "bare_carousels": pdf.get("carousel_cpu_seconds"),
             "bare_cards": pdf.get("card_cpu_seconds"),
@@ -409,7 +422,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "per_pdf_ms": {
             "bare_write_pdf_all": pdf["per_pdf"] * 1000,
             **{f"sample_{k}": v * 1000 for k, v in sample.items()},
-            "sample_size": pdf["sample"],
+            "sample_size": sampled["sample"],
         },
         "edit": {
             "block": block,
