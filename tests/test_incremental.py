@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from omnipress.build.builder import BuildReport
+from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.manifest import MANIFEST_NAME, OutputRecord, read_manifest
+from omnipress.channels import registered
 from omnipress.channels.card.readback import read_card
 from omnipress.errors import ContentError
 from tests.conftest import ROOT, build_copy
@@ -265,6 +266,26 @@ def test_without_a_cache_two_workers_rebuild_everything_byte_identical(
     report = build_copy(built, jobs=2)
     assert sorted(report.built) == sorted(records_before) and report.reused == []
     assert snapshot(built / "output") == snapshot(example_output)
+
+
+def test_one_job_renders_channel_by_channel_and_reports_in_plan_order(
+    built: Path, example_build: tuple[Path, BuildReport]
+) -> None:
+    """Outputs render one channel after another (the libraries' caches stay warm), yet the
+    report, the manifest and the bytes are those of the example build, in its order."""
+    records_before = records(built)
+    shutil.rmtree(built / "output")
+    order: list[str] = []
+    report = build(
+        BuildOptions(built / "content", built / "templates", built / "output"),
+        progress=lambda done, total, path: order.append(path),
+    )
+    rank = {channel.name: number for number, channel in enumerate(registered())}
+    ranks = [rank[records_before[path].channel] for path in order]
+    assert sorted(order) == sorted(records_before) and len(set(ranks)) == len(rank)
+    assert ranks == sorted(ranks), "outputs rendered post by post, not channel by channel"
+    assert report.built == example_build[1].built  # the plan's order: post by post
+    assert snapshot(built / "output") == snapshot(example_build[0])
 
 
 def test_worker_problems_are_reported_like_sequential_ones(built: Path) -> None:
