@@ -116,7 +116,7 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
         return Markup(converter.reset().convert(expand(text)))
 
     counts = {"blog": 0, "pdf-html": 0, "linkedin": 0, "slide-html": 0, "card-html": 0}
-    slides: list[str] = []  # the carousels' and cards' HTML, made as the build makes it
+    visual_html: list[str] = []  # each slide's and card's HTML, made as the build makes it
     pages: list[str] = []
     boilerplate = html(blocks[site["boilerplate"]].content)
     for path in sorted((content / "posts").glob("*.md")):
@@ -137,8 +137,9 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(page, encoding="utf-8")
                 counts["blog"] += 1
-                stat = blocks[meta["card"]["stat"]].metadata if meta.get("card") else None
-                slides.append(card.render(post=meta, site=site, size=72, stat=stat))
+                stat_id = (meta.get("card") or {}).get("stat")
+                stat = blocks[stat_id].metadata if stat_id else None
+                visual_html.append(card.render(post=meta, site=site, size=72, stat=stat))
                 counts["card-html"] += 1
             shown = [html(blocks[b].content) for b in meta["pdf"]["blocks"]]
             pages.append(onepager.render(post=meta, blocks=shown, cta=cta, cta_text=cta_text,
@@ -150,7 +151,7 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
                     ("block", blocks[b].metadata, html(blocks[b].content)) for b in chosen
                 ] + [("cta", None, "")]  # fmt: skip
                 for number, (kind, block, body) in enumerate(deck, 1):
-                    slides.append(slide.render(
+                    visual_html.append(slide.render(
                         post=meta, site=site, kind=kind, hook=meta["linkedin"]["hook"],
                         block=block or {}, body=body, cta=cta, cta_text=cta_text,
                         number=number, count=len(deck),
@@ -173,20 +174,25 @@ def bare_text(content: Path, output: Path) -> dict[str, Any]:
     }
 
 
-def bare_pdf(pages_file: Path, output: Path) -> dict[str, Any]:
-    """Every one-pager, carousel and card, from a cold process as the build writes them."""
+def start_weasyprint(pages_file: Path) -> tuple[dict[str, Any], Any, Any, Any]:
+    """(what run.py wrote, weasyprint, a font configuration, the one-pager's stylesheet)."""
     data = json.loads(pages_file.read_text(encoding="utf-8"))
-    content, templates, pages = Path(data["content"]), Path(data["templates"]), data["pages"]
-    settings = data["settings"]  # the channels' stylesheets and variants, read by run.py
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    css = weasyprint.CSS(filename=str(templates / settings["pdf_css"]), font_config=fonts)
-    base = str(content) + "/"
-    variant = settings["pdf_variant"]
+    stylesheet = Path(data["templates"]) / data["settings"]["pdf_css"]
+    css = weasyprint.CSS(filename=str(stylesheet), font_config=fonts)
+    return data, weasyprint, fonts, css
+
+
+def bare_pdf(pages_file: Path, output: Path) -> dict[str, Any]:
+    """Every one-pager, carousel and card, from a cold process as the build writes them."""
+    data, weasyprint, fonts, css = start_weasyprint(pages_file)
+    templates, settings, pages = Path(data["templates"]), data["settings"], data["pages"]
+    base, variant = data["content"] + "/", settings["pdf_variant"]
     decks, cards = data.get("decks", []), data.get("cards", [])
     visual = BareVisual(templates, base, fonts, weasyprint, settings, output)
     for folder in ("pdf", "carousel", "card"):
@@ -215,18 +221,9 @@ def bare_pdf(pages_file: Path, output: Path) -> dict[str, Any]:
 def bare_sample(pages_file: Path, sample: int) -> dict[str, Any]:
     """Layout only vs write_pdf vs the build's own engine on a sample of the one-pagers,
     interleaved so that machine noise hits all three alike."""
-    data = json.loads(pages_file.read_text(encoding="utf-8"))
+    data, weasyprint, fonts, css = start_weasyprint(pages_file)
     content, templates, pages = Path(data["content"]), Path(data["templates"]), data["pages"]
-    settings = data["settings"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    css = weasyprint.CSS(filename=str(templates / settings["pdf_css"]), font_config=fonts)
-    base = str(content) + "/"
-    variant = settings["pdf_variant"]
+    base, variant = str(content) + "/", data["settings"]["pdf_variant"]
 
     def document(html: str) -> Any:
         return weasyprint.HTML(string=html, base_url=base)

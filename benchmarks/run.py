@@ -288,7 +288,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     pages = pdf_pages(corpus, work / "pages.json")
     # Installed, a package carries its compiled bytecode, as the libraries in site-packages
     # do. Run from a checkout on a machine that sets PYTHONDONTWRITEBYTECODE (as this one
-    # and CI do), every timed process would compile omnipress's ~90 modules afresh (~0.1 s)
+    # and CI do), every timed process would compile omnipress's ~90 modules afresh (~0.05 s)
     # and the bare libraries none: compile them once, as Python itself does on a first run.
     compileall.compile_dir(ROOT / "omnipress", quiet=1)
     # The build and its baseline take minutes each, and this machine's speed drifts over
