@@ -39,7 +39,7 @@ from omnipress.build.output_files import proof_status, read_output_file
 from omnipress.build.output_guard import refuse_unsafe_output
 from omnipress.build.pages import Links, campaign_index, site_index
 from omnipress.build.prose import report_prose
-from omnipress.build.workers import render_in_pool, rendering_gc
+from omnipress.build.workers import render_in_pool, rendering
 from omnipress.build.writer import (
     InPlaceOutput,
     NotInPlace,
@@ -505,7 +505,7 @@ class RenderPlan:
                 self.env.warm,
             )
         else:
-            with rendering_gc():
+            with rendering():
                 for index in to_render:
                     self.finish(index, render_recorded(self.jobs[index], self.env, inputs))
         return self.report(report, rendered, root)

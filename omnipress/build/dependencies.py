@@ -68,6 +68,7 @@ class Inputs:
         self._digests: dict[str, str | None] = {}
         self._approval_states: dict[tuple[str, ...], str] = {}
         self._answers: dict[tuple[str, str], bool] = {}
+        self._names: dict[Path, str] = {}  # every output names the same few templates
 
     def file(self, root: Path, relative: str) -> str | None:
         key = (root, relative)
@@ -78,8 +79,14 @@ class Inputs:
         return self._files[key]
 
     def name_of(self, path: Path) -> str:
-        """``content:images/logo.svg`` or ``templates:pdf/onepager.css`` for a file read."""
-        path = path.resolve()
+        """``content:images/logo.svg`` or ``templates:pdf/onepager.css`` for a file read.
+        Resolved once per build: resolving asks the file system about every folder on the
+        way, for each of the files each of thousands of outputs reads."""
+        if path not in self._names:
+            self._names[path] = self._name_of(path.resolve())
+        return self._names[path]
+
+    def _name_of(self, path: Path) -> str:
         for kind, root in (("templates", self.templates), ("content", self.content)):
             if path.is_relative_to(root):
                 return f"{kind}:{path.relative_to(root).as_posix()}"

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from omnipress.build.allocator import keep_freed_memory, keeping_freed_memory
 from omnipress.build.dependencies import Inputs, Outcome, render_recorded
 from omnipress.channels import Job, RenderEnvironment, WarmRenderers, registered
 from omnipress.channels.approval import with_approval
@@ -82,6 +83,14 @@ def rendering_gc() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+@contextlib.contextmanager
+def rendering() -> Iterator[None]:
+    """The process tuned for rendering while outputs render, as it was afterwards: fewer
+    garbage collections, freed memory kept for the next output (``allocator``)."""
+    with rendering_gc(), keeping_freed_memory():
+        yield
+
+
 def start_worker(
     parent: int,
     project: Project,
@@ -90,13 +99,15 @@ def start_worker(
     warm: WarmRenderers | None = None,
 ) -> None:
     """Runs once in each worker: build its render environment. Ctrl+C is the parent's job.
-    A worker only ever renders, so it keeps the rendering collection threshold for life.
+    A worker only ever renders, so it keeps the rendering collection threshold and the
+    allocator's rendering settings for life.
     ``warm``: the parent's warm renderers, inherited by a forked worker (the preview's), so
     it starts rendering at once rather than starting WeasyPrint again."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
     collect_less_often()
+    keep_freed_memory()
     _worker = (RenderEnvironment(project, templates, keep_facts=keep_facts, warm=warm),
                Inputs(project, templates))  # fmt: skip
 

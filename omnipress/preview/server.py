@@ -37,7 +37,7 @@ import jinja2
 
 from omnipress.build.builder import BuildOptions, BuildReport, build
 from omnipress.build.manifest import Manifest
-from omnipress.build.workers import rendering_gc
+from omnipress.build.workers import rendering
 from omnipress.build.writer import BuildLocked
 from omnipress.channels import RenderEnvironment, WarmRenderers, registered
 from omnipress.check.checkcache import CheckCache, cache_path, checker_digest
@@ -267,7 +267,7 @@ class Preview:
         with self._build_lock:
             self.building = True
             try:
-                with rendering_gc():
+                with rendering():
                     snapshot = self._rebuild(None if changed is None else set(changed))
             finally:
                 self.building = self.waiting = False
