@@ -151,12 +151,24 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def children_kernel() -> tuple[float, int]:
+    """The kernel's part of the finished children's CPU time, and their page faults: where
+    memory handed back and taken again shows."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_stime, usage.ru_minflt
+
+
+def kernel_since(before: tuple[float, int]) -> dict[str, float | int]:
+    now = children_kernel()
+    return {"kernel_cpu": now[0] - before[0], "page_faults": now[1] - before[1]}
+
+
 def timed_build(corpus: Corpus, output: Path, jobs: int, seed: bool = True) -> dict[str, Any]:
     """A build in a fresh process; ``seed``: keeping its facts and seeding `check`'s
     verdicts with them, as `python build.py` does."""
     command = [sys.executable, "-c", BUILD, str(corpus.content), str(corpus.templates),
                str(output), str(jobs), "seed" if seed else "plain"]  # fmt: skip
-    started, cpu = time.perf_counter(), children_cpu()
+    started, cpu, kernel = time.perf_counter(), children_cpu(), children_kernel()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     memory = TreeMemory(process.pid) if Path("/proc").is_dir() else None
     out, err = process.communicate()
@@ -166,6 +178,7 @@ def timed_build(corpus: Corpus, output: Path, jobs: int, seed: bool = True) -> d
     result: dict[str, Any] = json.loads(out)
     result["wall"] = wall
     result["cpu"] = children_cpu() - cpu  # the build and its workers, all cores together
+    result.update(kernel_since(kernel))
     result["rss_tree_mb"] = memory.close() if memory else None
     return result
 
@@ -263,7 +276,7 @@ def bare(*arguments: str) -> dict[str, Any]:
     """A baseline in a process of its own, timed as a build is: the whole process, from the
     interpreter's start to its exit (``process_cpu``, ``process_wall``); what it says of its
     own parts beside."""
-    started, cpu = time.perf_counter(), children_cpu()
+    started, cpu, kernel = time.perf_counter(), children_cpu(), children_kernel()
     result = subprocess.run([sys.executable, str(HERE / "bare.py"), *arguments], cwd=ROOT,
                             capture_output=True, text=True)  # fmt: skip
     wall = time.perf_counter() - started
@@ -271,6 +284,7 @@ def bare(*arguments: str) -> dict[str, Any]:
         raise SystemExit(f"baseline failed:\n{result.stderr}")
     data: dict[str, Any] = json.loads(result.stdout)
     data["process_wall"], data["process_cpu"] = wall, children_cpu() - cpu
+    data.update(kernel_since(kernel))
     return data
 
 
@@ -380,10 +394,12 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "jobs": args.jobs,
         "rounds": [
             {
-                "full_1_job": {"wall": r[0]["wall"], "cpu": r[0]["cpu"]},
+                "full_1_job": {k: r[0][k] for k in ("wall", "cpu", "kernel_cpu", "page_faults")},
                 "bare_total": {
                     "wall": r[1]["process_wall"] + r[2]["process_wall"],
                     "cpu": r[1]["process_cpu"] + r[2]["process_cpu"],
+                    "kernel_cpu": r[1]["kernel_cpu"] + r[2]["kernel_cpu"],
+                    "page_faults": r[1]["page_faults"] + r[2]["page_faults"],
                 },
                 "build_vs_bare_cpu": ratio,
             }

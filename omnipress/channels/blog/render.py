@@ -11,7 +11,7 @@ import json
 from markupsafe import Markup
 
 from omnipress.channels.base import Job, Rendered, RenderEnvironment, report_rules
-from omnipress.channels.blog.readback import read_blog
+from omnipress.channels.blog.readback import blog_facts, parse_blog
 from omnipress.channels.htmlblocks import HtmlBlockRenderer, html_block_text
 from omnipress.channels.views import card_image, cta_view, post_view
 from omnipress.content.model import Project
@@ -77,8 +77,9 @@ def render_blog(job: Job, env: RenderEnvironment) -> Rendered:
         logo=ASSETS + project.site.logo if project.site.logo else None,
     )
     data = html.encode("utf-8")
-    facts = read_blog(data)  # the page parsed once, for its rules and for what it loads
-    loaded = (loaded_url(e.tag, e.attrs) for e in facts.document.root.everything)
+    document = parse_blog(data)  # parsed once, for its rules and for what it loads
+    facts = blog_facts(document)
+    loaded = (loaded_url(e.tag, e.attrs) for e in document.root.everything)
     for url in remote_only(loaded):
         env.problems.warning(
             f"the blog page of {job.post.slug!r} loads {url} from another site",

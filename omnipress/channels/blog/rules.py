@@ -24,8 +24,8 @@ BLOG_SCRIPTS = "blog.scripts"
 
 
 def blog_structure(page: Any, expect: Expect) -> list[Finding]:
-    structure = list(page.document.problems)
-    if (page.document.doctype or "").lower() != "html":
+    structure = list(page.structure)
+    if (page.doctype or "").lower() != "html":
         structure.insert(0, "no <!DOCTYPE html> declaration")
     if not page.lang:
         structure.append("<html> has no lang attribute")
