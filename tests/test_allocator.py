@@ -16,7 +16,7 @@ from omnipress.build.allocator import keeping_freed_memory
 from omnipress.build.dependencies import Outcome
 from tests.conftest import build_copy
 
-pytestmark = pytest.mark.skipif(allocator._libc is None, reason="glibc's allocator only")
+pytestmark = pytest.mark.skipif(not allocator.AVAILABLE, reason="glibc's allocator only")
 
 CARD_BUFFER = 1200 * 627 * 4
 """A social card's page bitmap, in bytes."""
@@ -57,11 +57,11 @@ def test_a_build_renders_with_freed_memory_kept(
     real: Callable[..., Outcome] = omnipress.build.builder.render_recorded
 
     def spy(*args: object) -> Outcome:
-        seen.append(allocator._depth)
+        seen.append(allocator.rendering_depth())
         return real(*args)
 
     monkeypatch.setattr(omnipress.build.builder, "render_recorded", spy)
     build_copy(project_copy, jobs=1)
     assert seen and set(seen) == {1}
-    assert allocator._depth == 0
+    assert allocator.rendering_depth() == 0
     assert faults_over(20) > 10 * PAGES

@@ -1,14 +1,14 @@
 """While outputs render, freed memory stays in the process for the next output (glibc only).
 
-Each social card is a page bitmap of a few megabytes, copied twice on its way to a PNG; every
-one-pager and carousel leaves buffers of that size too. glibc's allocator gives the top of its
-heap back to the kernel whenever more than a few megabytes lie free there, so the next card
-takes the same memory back one page fault at a time: 1.67 million faults in a 500-post 1-job
-build, against 0.68 million with the heap kept (~1.7 s of kernel time in a ~98 s build). Kept
-or not depends on where the last long-lived object happened to land, so the same libraries
-doing the same work fault a million times more or less from one run to the next. The
-thresholds below take that luck away: buffers up to 32 MiB come from the heap and are reused,
-and the heap is trimmed only past 64 MiB free.
+Each social card is a page bitmap of a few megabytes, copied twice on its way to a PNG.
+glibc's allocator gives the top of its heap back to the kernel whenever more than a few
+megabytes lie free there, so the next card takes the same memory back one page fault at a
+time: 1.67 million faults in a 500-post 1-job build, against 0.68 million with the heap kept
+(~1.7 s of kernel time in a ~98 s build). Whether it is given back depends on where
+long-lived objects happened to land: the bare libraries doing the same work faulted for
+every card at 150 posts and for none at 500. The thresholds below take that luck away:
+buffers up to 32 MiB come from the heap and are reused, and the heap is trimmed only past
+64 MiB free.
 
 The process gets glibc's defaults back afterwards, and the free memory is returned at once,
 so a preview server idles at its usual size between saves. glibc has no getter for these
@@ -51,6 +51,12 @@ def glibc() -> Any | None:
 
 
 _libc = glibc()
+AVAILABLE = _libc is not None
+
+
+def rendering_depth() -> int:
+    """How many ``keeping_freed_memory`` blocks the process is in (0: glibc's defaults)."""
+    return _depth
 
 
 def apply(settings: dict[int, int]) -> None:
