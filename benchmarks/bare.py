@@ -297,7 +297,7 @@ class BareVisual:
             stylesheets=[self.card_css], font_config=self.fonts
         )
         document = self.pdfium.PdfDocument(pdf)
-        image = document[0].render(scale=self.settings["card_px_per_pt"]).to_pil().convert("RGB")
+        image = document[0].render(scale=self.settings["card_px_per_pt"]).to_pil()
         document.close()
         out = io.BytesIO()
         image.save(out, format="PNG")

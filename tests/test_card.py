@@ -75,6 +75,23 @@ def with_card_text(data: bytes, text: str) -> bytes:
 # -------------------------------------------------------------------- the PNG, read back
 
 
+def test_the_card_s_pixels_are_the_page_as_pdfium_draws_it(example_output: Path) -> None:
+    """The PNG holds the pixels PDFium drew, intact after the document is closed (read here
+    while it is still open): a page drawn in the brand's colours, not a blank or garbled one."""
+    import pypdfium2
+
+    from omnipress.channels.card.render import PX_PER_PT, rasterise
+
+    pdf = next((example_output / "pdf").glob("*.pdf")).read_bytes()
+    document = pypdfium2.PdfDocument(pdf)
+    drawn = document[0].render(scale=PX_PER_PT, rev_byteorder=True).to_pil()
+    expected = (drawn.mode, drawn.size, drawn.tobytes())
+    document.close()
+    image = Image.open(io.BytesIO(rasterise(pdf)))
+    assert (image.mode, image.size, image.tobytes()) == expected
+    assert len(image.getcolors(maxcolors=1 << 20) or []) > 100  # text, logo, brand colours
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_example_post_has_a_card_of_exactly_1200_by_627_under_5_mb(
     example_output: Path, slug: str

@@ -8,7 +8,7 @@ forked workers (several jobs); the files themselves are compared elsewhere (1 vs
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +36,18 @@ def own_thresholds() -> Iterator[tuple[int, int, int]]:
 
 
 def spy_on_rendering(
-    monkeypatch: pytest.MonkeyPatch, module: Any, fail_at: int | None = None
-) -> list[tuple[int, int, int]]:
-    """Record the thresholds each render sees; optionally interrupt the build at one render."""
-    seen: list[tuple[int, int, int]] = []
+    monkeypatch: pytest.MonkeyPatch,
+    module: Any,
+    fail_at: int | None = None,
+    probe: Callable[[], Any] = gc.get_threshold,
+) -> list[Any]:
+    """Record what ``probe`` says inside each render (the collector's thresholds unless
+    told otherwise); optionally interrupt the build at one render."""
+    seen: list[Any] = []
     real = module.render_recorded
 
     def spy(*args: Any) -> Outcome:
-        seen.append(gc.get_threshold())
+        seen.append(probe())
         if fail_at is not None and len(seen) == fail_at:
             raise KeyboardInterrupt
         outcome: Outcome = real(*args)

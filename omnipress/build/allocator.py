@@ -1,6 +1,6 @@
 """While outputs render, freed memory stays in the process for the next output (glibc only).
 
-Each social card is a page bitmap of a few megabytes, copied twice on its way to a PNG.
+Each social card is a page bitmap of a few megabytes, decoded into an image for its PNG.
 glibc's allocator gives the top of its heap back to the kernel whenever more than a few
 megabytes lie free there, so the next card takes the same memory back one page fault at a
 time: 1.67 million faults in a 500-post 1-job build, against 0.68 million with the heap kept

@@ -148,7 +148,9 @@ def rasterise(pdf: bytes) -> bytes:
         page = document[0]
         text = " ".join(str(page.get_textpage().get_text_bounded()).split())
         bitmap = page.render(scale=PX_PER_PT, may_draw_forms=False)
-        image = bitmap.to_pil().convert("RGB")
+        # PDFium draws BGR, so Pillow decodes it into an RGB image of its own (a copy, safe
+        # after the document closes): converting it to RGB again was a second 2 MB copy
+        image = bitmap.to_pil()
     finally:
         document.close()
     info = PngImagePlugin.PngInfo()
